@@ -1,0 +1,30 @@
+//! The commands behind the command line, taking plain options (argument parsing stays in
+//! `main.rs`). They print progress and summaries; the engine itself does no IO.
+
+mod run;
+mod validate;
+
+pub use run::{RunOptions, run};
+pub use validate::validate;
+
+/// Overrides for `--seed` and `--rounds`, as `--set` assignments.
+pub(crate) fn overrides(set: &[String], seed: Option<u64>, rounds: Option<u32>) -> Vec<String> {
+    let mut all = set.to_vec();
+    if let Some(s) = seed {
+        all.push(format!("seed={s}"));
+    }
+    if let Some(r) = rounds {
+        all.push(format!("rounds={r}"));
+    }
+    all
+}
+
+/// A rayon pool of `threads` threads (None: one per core).
+pub(crate) fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        anyhow::ensure!(t >= 1, "--threads must be at least 1");
+        b = b.num_threads(t);
+    }
+    Ok(b.build()?)
+}

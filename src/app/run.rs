@@ -1,0 +1,126 @@
+//! `pricewar run`: one scenario, one run, panels written to Parquet.
+
+use crate::output::{self, Manifest, RowCounts};
+use crate::scenario;
+use crate::sim::Simulation;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Options of `pricewar run`.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// The scenario file.
+    pub scenario: PathBuf,
+    /// Overrides the scenario's seed.
+    pub seed: Option<u64>,
+    /// Overrides the scenario's rounds.
+    pub rounds: Option<u32>,
+    /// Output directory (default `output/<scenario name>`).
+    pub out: Option<PathBuf>,
+    /// Threads for the buyers' choice (default: one per core).
+    pub threads: Option<usize>,
+    /// `path=value` overrides.
+    pub set: Vec<String>,
+    /// No progress bar or summary.
+    pub quiet: bool,
+}
+
+/// Runs a scenario and writes its output; returns the output directory.
+pub fn run(opts: &RunOptions) -> anyhow::Result<PathBuf> {
+    let overrides = super::overrides(&opts.set, opts.seed, opts.rounds);
+    let scenario = scenario::load(&opts.scenario, &overrides)?;
+    for w in scenario.warnings() {
+        tracing::warn!("{}: {w}", opts.scenario.display());
+    }
+    let spec = scenario.spec();
+    let out = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&spec.name));
+    let pool = super::thread_pool(opts.threads)?;
+    let threads = pool.current_num_threads();
+    tracing::info!(scenario = %spec.name, seed = spec.seed, rounds = spec.rounds, agents = scenario.agents(), threads, "starting run");
+
+    let bar = if opts.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(spec.rounds as u64)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] round {pos}/{len} ({per_sec}, ETA {eta})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_message(spec.name.clone());
+    let started = Instant::now();
+    let result = pool.install(|| {
+        let sim = Simulation::new(&scenario, 0);
+        sim.run(|_| bar.inc(1))
+    });
+    let wall = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+
+    let manifest = Manifest {
+        pricewar_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: spec.name.clone(),
+        source: opts.scenario.display().to_string(),
+        seed: spec.seed,
+        rounds: spec.rounds,
+        agents: result.agents,
+        threads,
+        rows: RowCounts {
+            vendors: result.panels.vendors.len(),
+            segments: result.panels.segments.len(),
+            market: result.panels.market.len(),
+        },
+        wall_time_seconds: wall,
+    };
+    output::write_run(&out, &result.panels, &scenario.to_yaml(), &manifest)?;
+    tracing::info!(dir = %out.display(), seconds = wall, "run written");
+    if !opts.quiet {
+        print_summary(&out, &result.panels, spec.rounds, wall);
+    }
+    Ok(out)
+}
+
+fn print_summary(out: &Path, panels: &output::Panels, rounds: u32, wall: f64) {
+    println!(
+        "wrote {} ({} rounds in {:.2} s)",
+        out.display(),
+        rounds,
+        wall
+    );
+    println!("  vendors.parquet   {:>8} rows", panels.vendors.len());
+    println!("  segments.parquet  {:>8} rows", panels.segments.len());
+    println!("  market.parquet    {:>8} rows", panels.market.len());
+    let last = rounds.saturating_sub(1);
+    println!("final round {last}:");
+    println!(
+        "  {:<24} {:>12} {:>8} {:>16}",
+        "vendor", "USD/Mtok", "share", "cash USD"
+    );
+    let v = &panels.vendors;
+    for i in (0..v.len()).filter(|&i| v.round[i] == last) {
+        let price = v.price[i].map_or("exited".to_string(), |p| format!("{p:.4}"));
+        let cash = v.cash[i].map_or("unlimited".to_string(), |c| format!("{c:.3e}"));
+        println!(
+            "  {:<24} {:>12} {:>7.1}% {:>16}",
+            v.vendor[i],
+            price,
+            100.0 * v.share[i],
+            cash
+        );
+    }
+    let m = &panels.market;
+    if let Some(i) = (0..m.len()).rev().find(|&i| m.round[i] == last) {
+        let pi = m.price_index[i].map_or("-".to_string(), |p| format!("{p:.4}"));
+        let hhi = m.hhi[i].map_or("-".to_string(), |h| format!("{h:.0}"));
+        println!(
+            "  price index {pi} USD/Mtok, HHI {hhi}, {} vendors in the market",
+            m.active_vendors[i]
+        );
+    }
+}

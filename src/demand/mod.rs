@@ -1,0 +1,7 @@
+//! Buyer demand: logit choice among vendors and the outside option, and volume demand.
+
+pub mod choice;
+pub mod volume;
+
+pub use choice::{BuyerRows, OfferBook, SegmentOffer, choose_all};
+pub use volume::VolumeDemand;

@@ -1,0 +1,113 @@
+//! Market-wide resources.
+
+use crate::demand::{OfferBook, VolumeDemand};
+use crate::scenario::{ChoiceMode, SegmentSpec};
+use bevy_ecs::prelude::*;
+
+/// Fixed facts about the run.
+#[derive(Resource, Clone, Debug)]
+pub struct RunInfo {
+    /// Run id (0 for a single run; the position in a sweep's run list).
+    pub run_id: u64,
+    /// Seed of all randomness in the run.
+    pub seed: u64,
+    /// Rounds to run.
+    pub rounds: u32,
+    /// Rounds per year.
+    pub rounds_per_year: f64,
+}
+
+/// The round being played (0-based).
+#[derive(Resource, Clone, Copy, Debug, Default)]
+pub struct RoundClock {
+    /// Current round.
+    pub round: u32,
+}
+
+/// Public and per-vendor market state, indexed by vendor index.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct MarketBoard {
+    /// Vendor names.
+    pub names: Vec<String>,
+    /// Prices posted this round, USD per Mtok.
+    pub posted: Vec<f64>,
+    /// Prices posted last round (what strategies see), USD per Mtok.
+    pub last_posted: Vec<f64>,
+    /// In the market this round.
+    pub active: Vec<bool>,
+    /// In the market last round.
+    pub last_active: Vec<bool>,
+    /// Quality of each vendor's model.
+    pub quality: Vec<f64>,
+    /// Marginal cost this round, USD per Mtok.
+    pub marginal_cost: Vec<f64>,
+    /// Self-hosting cost multiple of open-weight hosts.
+    pub self_host_multiple: Vec<Option<f64>>,
+}
+
+/// A segment's rules for the run.
+#[derive(Clone, Debug)]
+pub struct SegmentRules {
+    /// Name.
+    pub name: String,
+    /// The spec (trait distributions for agents spawned by growth).
+    pub spec: SegmentSpec,
+    /// Choice mode.
+    pub mode: ChoiceMode,
+    /// Outside option available.
+    pub outside: bool,
+    /// Review probability.
+    pub review: f64,
+    /// exp(−switching cost).
+    pub penalty: f64,
+    /// Any finite reservation prices.
+    pub reservation: bool,
+    /// Volume demand.
+    pub volume: VolumeDemand,
+    /// Customers per agent.
+    pub represents: f64,
+    /// Volume multiplier per round from growth.
+    pub volume_growth_per_round: f64,
+    /// Agents added per round.
+    pub agents_per_round: f64,
+    /// Volume multiplier reached so far.
+    pub volume_scale: f64,
+    /// Agents owed by growth but not yet spawned (fraction).
+    pub pending_agents: f64,
+}
+
+/// All segments, by segment index.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct SegmentBook {
+    /// Segments.
+    pub segments: Vec<SegmentRules>,
+}
+
+/// The outside option's self-hosting alternative from the scenario.
+#[derive(Resource, Clone, Copy, Debug, Default)]
+pub struct OutsideOption {
+    /// (quality, USD per Mtok).
+    pub self_host: Option<(f64, f64)>,
+}
+
+/// What buyers can choose from this round.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Offers(pub OfferBook);
+
+/// The result of the choice stage: per segment, quantity and mass per option, surplus, switches.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct ChoiceTally {
+    /// segments × tally_len values (see `demand::choice::field`).
+    pub values: Vec<f64>,
+    /// Reused scratch for per-chunk tallies.
+    pub partials: Vec<f64>,
+}
+
+/// Per-row volume split of expected-mode agents (V + 1 values per buyer row; empty if no
+/// segment is in expected mode).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct ExpectedShares(pub Vec<f64>);
+
+/// The id the next spawned buyer gets.
+#[derive(Resource, Clone, Copy, Debug, Default)]
+pub struct NextBuyerId(pub u32);

@@ -1,0 +1,87 @@
+//! Vendor components.
+
+use crate::cost::{CostCurve, CostDrivers};
+use crate::strategy::Strategy;
+use bevy_ecs::prelude::*;
+
+/// A vendor's position in the scenario's vendor list (its column in every per-vendor array).
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Vendor {
+    /// Index, 0-based.
+    pub index: usize,
+}
+
+/// The model a vendor sells.
+#[derive(Component, Clone, Debug, PartialEq)]
+pub struct ModelCard {
+    /// Quality index buyers value.
+    pub quality: f64,
+}
+
+/// A vendor's cost curve and what moves it.
+#[derive(Component, Clone, Debug)]
+pub struct Costs {
+    /// The curve.
+    pub curve: CostCurve,
+    /// Trend, learning and shock multipliers.
+    pub drivers: CostDrivers,
+    /// Marginal cost this round, USD per Mtok.
+    pub marginal_cost_per_mtok: f64,
+    /// Training cost to charge this round (a model release), USD.
+    pub training_due_usd: f64,
+}
+
+/// The price posted this round, USD per Mtok.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Price {
+    /// USD per Mtok.
+    pub usd_per_mtok: f64,
+}
+
+/// Cash and running costs.
+#[derive(Component, Clone, Debug, PartialEq)]
+pub struct Finances {
+    /// Cash, USD (infinite when unlimited).
+    pub cash_usd: f64,
+    /// Operating cost, USD per round.
+    pub operating_cost_usd: f64,
+}
+
+/// Whether the vendor is in the market.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Presence {
+    /// In the market this round.
+    pub active: bool,
+    /// Round it left, if it did.
+    pub exited_round: Option<u32>,
+}
+
+/// How the vendor prices.
+#[derive(Component, Debug)]
+pub struct Pricing(pub Strategy);
+
+/// An open-weight host: buyers may self-host its model at this multiple of its marginal cost.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct OpenWeight {
+    /// Self-hosting cost / hosting marginal cost.
+    pub self_host_cost_multiple: f64,
+}
+
+/// What happened to the vendor in the last settled round.
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
+pub struct Outcome {
+    /// Mtok sold.
+    pub quantity_mtok: f64,
+    /// Share of all vendors' volume, in [0, 1].
+    pub share: f64,
+    /// Revenue, USD.
+    pub revenue_usd: f64,
+    /// Variable cost, USD.
+    pub variable_cost_usd: f64,
+    /// Fixed cost (curve fixed cost + operating cost), USD.
+    pub fixed_cost_usd: f64,
+    /// Training cost charged, USD.
+    pub training_cost_usd: f64,
+    /// Profit = revenue − variable − fixed − training, USD.
+    pub profit_usd: f64,
+}

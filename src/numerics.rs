@@ -1,0 +1,164 @@
+//! Fast, vectorisable `exp` and `ln` for the buyers' choice loop.
+//!
+//! The standard library's `exp` is a call into libm that the compiler cannot vectorise; the logit
+//! choice evaluates one exponential per buyer and vendor, so that call would dominate a round.
+//! These versions use only additions, multiplications and bit operations (never a fused
+//! multiply-add), so they vectorise and give the same bits on every x86-64 or ARM machine and at
+//! every vector width: results do not depend on the machine a run is on.
+
+/// Coefficients of a degree-11 Chebyshev fit of `exp` on [-ln2/2, ln2/2] (max error 3.2e-18),
+/// ascending powers.
+const EXP_C: [f64; 12] = [
+    1.0,
+    1.0,
+    0.500_000_000_000_001_9,
+    0.166_666_666_666_666_8,
+    0.041_666_666_666_488_1,
+    0.008_333_333_333_319_601,
+    0.001_388_888_895_231_477_5,
+    0.000_198_412_698_900_471_13,
+    2.480_148_548_232_849_4e-5,
+    2.755_724_091_857_897e-6,
+    2.763_263_963_904_103e-7,
+    2.511_003_760_596_377_7e-8,
+];
+
+/// `exp(x)` to about one ulp for x in [-700, 700]; inputs outside are clamped (so `exp(-inf)` is
+/// about 1e-304, not 0: callers that need an exact zero mask it).
+#[inline(always)]
+pub fn exp_fast(x: f64) -> f64 {
+    const LOG2E: f64 = std::f64::consts::LOG2_E;
+    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    // 1.5 * 2^52: adding it rounds to an integer held in the low mantissa bits.
+    const SHIFT: f64 = 6_755_399_441_055_744.0;
+    let x = if x < -700.0 { -700.0 } else { x };
+    let x = if x > 700.0 { 700.0 } else { x };
+    let kf = x * LOG2E + SHIFT;
+    let k = kf - SHIFT;
+    let ki = kf.to_bits().wrapping_sub(SHIFT.to_bits());
+    let r = x - k * LN2_HI;
+    let r = r - k * LN2_LO;
+    // Even and odd parts in r^2: two short dependency chains instead of one long one.
+    let r2 = r * r;
+    let mut e = EXP_C[10];
+    e = e * r2 + EXP_C[8];
+    e = e * r2 + EXP_C[6];
+    e = e * r2 + EXP_C[4];
+    e = e * r2 + EXP_C[2];
+    e = e * r2 + EXP_C[0];
+    let mut o = EXP_C[11];
+    o = o * r2 + EXP_C[9];
+    o = o * r2 + EXP_C[7];
+    o = o * r2 + EXP_C[5];
+    o = o * r2 + EXP_C[3];
+    o = o * r2 + EXP_C[1];
+    let y = o * r + e;
+    f64::from_bits(y.to_bits().wrapping_add(ki << 52))
+}
+
+/// Coefficients of h(z), z = s^2, with ln((1+s)/(1-s)) = 2s + s·z·h(z), fitted on
+/// [0, (3 - 2·sqrt 2)^2] (max error 1.4e-20), ascending powers.
+const LN_C: [f64; 9] = [
+    0.666_666_666_666_666_6,
+    0.399_999_999_999_999_9,
+    0.285_714_285_714_353_6,
+    0.222_222_222_198_587_34,
+    0.181_818_185_936_567_62,
+    0.153_845_751_323_300_97,
+    0.133_356_386_698_398_22,
+    0.116_881_236_428_631_1,
+    0.118_819_972_029_614_58,
+];
+
+/// `ln(x)` to about two ulp for finite x > 0 in the normal range (x >= 2.3e-308). Not defined
+/// for zero, negative or subnormal inputs: callers guarantee a positive sum of weights.
+#[inline(always)]
+pub fn ln_fast(x: f64) -> f64 {
+    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    const SQRT_HALF_BITS: u64 = 0x3FE6_A09E_667F_3BCD;
+    // Split x = m · 2^k with m in [sqrt(1/2), sqrt(2)).
+    let bits = x.to_bits();
+    let shifted = bits.wrapping_sub(SQRT_HALF_BITS);
+    let k = ((shifted as i64) >> 52) as f64;
+    let m = f64::from_bits(bits.wrapping_sub(shifted & 0xFFF0_0000_0000_0000));
+    let s = (m - 1.0) / (m + 1.0);
+    let z = s * s;
+    let mut h = LN_C[8];
+    h = h * z + LN_C[7];
+    h = h * z + LN_C[6];
+    h = h * z + LN_C[5];
+    h = h * z + LN_C[4];
+    h = h * z + LN_C[3];
+    h = h * z + LN_C[2];
+    h = h * z + LN_C[1];
+    h = h * z + LN_C[0];
+    let lnm = 2.0 * s + s * z * h;
+    k * LN2_HI + (lnm + k * LN2_LO)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{Purpose, uniform_at};
+
+    fn ulps(a: f64, b: f64) -> f64 {
+        ((a - b) / (b.abs() * f64::EPSILON)).abs()
+    }
+
+    #[test]
+    fn exp_fast_is_within_two_ulp_of_libm() {
+        let key = crate::rng::round_key(1, Purpose::Strategy, 0);
+        let mut worst: f64 = 0.0;
+        for i in 0..1_000_000 {
+            let x = -700.0 + 1400.0 * uniform_at(key, i);
+            worst = worst.max(ulps(exp_fast(x), x.exp()));
+        }
+        for i in 0..100_000 {
+            let x = -40.0 + 80.0 * i as f64 / 100_000.0;
+            worst = worst.max(ulps(exp_fast(x), x.exp()));
+        }
+        assert!(worst <= 2.0, "worst error {worst} ulp");
+        assert_eq!(exp_fast(0.0), 1.0);
+    }
+
+    #[test]
+    fn exp_fast_clamps_instead_of_overflowing() {
+        assert!(exp_fast(1e6).is_finite());
+        assert!(exp_fast(f64::NEG_INFINITY) >= 0.0);
+        assert!(exp_fast(f64::NEG_INFINITY) < 1e-300);
+    }
+
+    #[test]
+    fn ln_fast_is_within_two_ulp_of_libm() {
+        let key = crate::rng::round_key(2, Purpose::Strategy, 0);
+        let mut worst: f64 = 0.0;
+        for i in 0..1_000_000 {
+            // Log-uniform over [1e-300, 1e300].
+            let x = (690.0 * (2.0 * uniform_at(key, i) - 1.0)).exp();
+            let (a, b) = (ln_fast(x), x.ln());
+            let err = if b.abs() < 1e-3 {
+                (a - b).abs() / f64::EPSILON
+            } else {
+                ulps(a, b)
+            };
+            worst = worst.max(err);
+        }
+        for x in [
+            1.0,
+            2.0,
+            0.5,
+            std::f64::consts::E,
+            10.0,
+            1.0 + 1e-12,
+            1.0 - 1e-12,
+            1e-307,
+        ] {
+            let err = (ln_fast(x) - x.ln()).abs() / (f64::EPSILON * x.ln().abs().max(1.0));
+            worst = worst.max(err);
+        }
+        assert!(worst <= 2.0, "worst error {worst} ulp");
+        assert_eq!(ln_fast(1.0), 0.0);
+    }
+}

@@ -1,0 +1,51 @@
+//! Scenario files: YAML structs, loading (the only serde_yaml touchpoint) and validation into a
+//! checked [`Scenario`].
+
+pub mod dist;
+pub mod error;
+pub mod load;
+pub mod locate;
+pub mod spec;
+pub mod validate;
+
+pub use dist::{Dist, TaggedDist};
+pub use error::{Problem, ScenarioError};
+pub use load::{from_text, load};
+pub use spec::*;
+
+use std::path::{Path, PathBuf};
+
+/// A scenario whose every value has been range-checked: the only input the engine accepts.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    spec: ScenarioSpec,
+    source: PathBuf,
+    warnings: Vec<String>,
+}
+
+impl Scenario {
+    /// The checked values.
+    pub fn spec(&self) -> &ScenarioSpec {
+        &self.spec
+    }
+
+    /// The file it came from.
+    pub fn source(&self) -> &Path {
+        &self.source
+    }
+
+    /// Things that are allowed but probably not meant (shown by `validate` and `run`).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The resolved scenario as YAML: every default explicit.
+    pub fn to_yaml(&self) -> String {
+        load::to_yaml(&self.spec)
+    }
+
+    /// Total buyer agents at the start.
+    pub fn agents(&self) -> u64 {
+        self.spec.segments.iter().map(|s| s.agents as u64).sum()
+    }
+}

@@ -1,0 +1,443 @@
+//! The scenario file format: typed structs read from YAML. Unknown keys are errors everywhere.
+//!
+//! These are the raw values as written (with defaults filled in); [`super::validate`] checks them
+//! and produces the [`super::Scenario`] the engine trusts. Serialising a spec writes the resolved
+//! scenario (every default explicit) next to a run's output.
+
+use super::dist::Dist;
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    /// Name of the market; names the output directory.
+    pub name: String,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Master seed of all randomness in a run.
+    #[serde(default)]
+    pub seed: u64,
+    /// Number of rounds to run.
+    pub rounds: u32,
+    /// Rounds per year: converts annual trends and rates to rounds (12 = monthly rounds).
+    #[serde(default = "default_rounds_per_year")]
+    pub rounds_per_year: f64,
+    /// The outside option every segment with `outside_option: true` can take.
+    #[serde(default)]
+    pub outside_option: OutsideSpec,
+    /// Vendors, in output order.
+    pub vendors: Vec<VendorSpec>,
+    /// Buyer segments.
+    pub segments: Vec<SegmentSpec>,
+}
+
+fn default_rounds_per_year() -> f64 {
+    12.0
+}
+
+/// The outside option: not buying (utility 0) and, optionally, self-hosting a model.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutsideSpec {
+    /// Self-hosting an open-weight model: a buyer takes the better of this and not buying.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_host: Option<SelfHostSpec>,
+}
+
+/// Self-hosting as an alternative to buying from a vendor.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SelfHostSpec {
+    /// Quality of the self-hosted model (same index as vendors' quality).
+    pub quality: f64,
+    /// All-in cost of self-hosting, USD per Mtok.
+    pub price: f64,
+}
+
+/// A vendor: its model, cost curve, starting price, pricing strategy and finances.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorSpec {
+    /// Unique name.
+    pub name: String,
+    /// The model it sells.
+    pub model: ModelSpec,
+    /// How its costs arise.
+    pub cost: CostSpec,
+    /// Price posted in the round before the first (USD per Mtok); strategies see it in round 0.
+    /// Default: twice the round-0 marginal cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_price: Option<f64>,
+    /// How it sets prices. Default: `cost_plus` with markup 1 for vendors, `at_cost` for
+    /// open-weight hosts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<StrategySpec>,
+    /// Cash and running costs.
+    #[serde(default)]
+    pub finances: FinancesSpec,
+    /// An open-weight model: priced at hosting cost, and buyers may self-host it instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_weight: Option<OpenWeightSpec>,
+}
+
+/// A model: parameters for compute costs and the quality buyers value.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    /// Quality index buyers value (e.g. a benchmark score).
+    pub quality: f64,
+    /// Total parameters (all experts of a mixture-of-experts model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_params: Option<f64>,
+    /// Parameters active per token (= total for a dense model). Required by `compute` costs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_params: Option<f64>,
+    /// Training tokens. Required by `compute` costs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training_tokens: Option<f64>,
+}
+
+/// A cost curve.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CostSpec {
+    /// Costs derived from the compute the model needs to train and to serve.
+    Compute(ComputeCostSpec),
+    /// C(q) = fixed + marginal·q per round (q in Mtok, costs in USD).
+    Linear {
+        /// USD per Mtok.
+        marginal: f64,
+        /// USD per round.
+        #[serde(default)]
+        fixed: f64,
+    },
+    /// C(q) = a·q² + b·q + c per round (q in Mtok, costs in USD).
+    Quadratic {
+        /// USD per Mtok².
+        a: f64,
+        /// USD per Mtok.
+        b: f64,
+        /// USD per round.
+        #[serde(default)]
+        c: f64,
+    },
+}
+
+/// Parameters of a compute-derived cost curve.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComputeCostSpec {
+    /// Rental price of one GPU, USD per GPU-hour.
+    pub gpu_hour_usd: f64,
+    /// Peak dense throughput of one GPU, FLOP/s (H100 SXM BF16: 989e12).
+    pub peak_flops: f64,
+    /// Model FLOP utilisation when training, in (0, 1].
+    #[serde(default = "default_training_mfu")]
+    pub training_mfu: f64,
+    /// Fraction of peak FLOP/s achieved when serving, in (0, 1].
+    pub serving_utilisation: f64,
+    /// Extra serving cost as a fraction of GPU cost (idle capacity, networking, staff), >= 0.
+    #[serde(default)]
+    pub overhead: f64,
+    /// Years for GPU price-performance to double (the USD cost of a FLOP halves). None: no trend.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hardware_halving_years: Option<f64>,
+    /// Years for serving efficiency (batching, quantisation, distillation) to halve the FLOPs
+    /// per token. None: no trend.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub efficiency_halving_years: Option<f64>,
+    /// Wright's-law learning on cumulative tokens served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learning: Option<LearningSpec>,
+    /// Fixed serving cost, USD per round.
+    #[serde(default)]
+    pub fixed_per_round: f64,
+}
+
+fn default_training_mfu() -> f64 {
+    0.4
+}
+
+/// Wright's law: cost × (cumulative / reference)^−b with b = −log2(progress_ratio).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LearningSpec {
+    /// Cost multiplier per doubling of cumulative volume, in (0, 1] (0.8: 20% cheaper).
+    pub progress_ratio: f64,
+    /// Cumulative Mtok at which learning starts (the curve is flat below it), > 0.
+    pub reference_mtok: f64,
+}
+
+/// Cash, running costs and what is charged for training.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinancesSpec {
+    /// Starting cash, USD. None: unlimited (the vendor never runs out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cash: Option<f64>,
+    /// Operating cost, USD per round (staff, research), charged whatever the volume.
+    #[serde(default)]
+    pub operating_cost: f64,
+    /// Charge the training cost of the starting model in round 0 (default: it was sunk before).
+    #[serde(default)]
+    pub charge_initial_training: bool,
+}
+
+impl Default for FinancesSpec {
+    fn default() -> Self {
+        Self {
+            cash: None,
+            operating_cost: 0.0,
+            charge_initial_training: false,
+        }
+    }
+}
+
+/// An open-weight model host.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenWeightSpec {
+    /// Self-hosting costs this multiple of the host's marginal cost (>= 1: lower utilisation).
+    #[serde(default = "default_self_host_multiplier")]
+    pub self_host_cost_multiple: f64,
+}
+
+fn default_self_host_multiplier() -> f64 {
+    1.5
+}
+
+/// A pricing strategy. Every strategy sees only last round's public prices and its own outcomes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum StrategySpec {
+    /// A constant price, USD per Mtok.
+    Fixed {
+        /// USD per Mtok.
+        price: f64,
+    },
+    /// Replays a price path: each step holds from its round until the next step.
+    Scripted {
+        /// Steps in increasing round order; the first must be at round 0.
+        steps: Vec<PriceStep>,
+    },
+    /// Marginal cost × (1 + markup).
+    CostPlus {
+        /// Markup over marginal cost (0.3 = 30%), > -1.
+        markup: f64,
+    },
+    /// The marginal cost: no profit motive (open-weight hosts).
+    AtCost,
+    /// Maximises profit against the vendor's estimate of its own demand.
+    ValueBased(ValueBasedSpec),
+    /// Cuts below the cheapest rival's last price by `step`, never below the floor.
+    Undercut {
+        /// Cut as a fraction of the cheapest rival's price, in (0, 1).
+        step: f64,
+        /// Floor.
+        #[serde(default)]
+        floor: FloorSpec,
+    },
+    /// Matches the cheapest rival's last price, never below the floor.
+    MatchLowest {
+        /// Floor.
+        #[serde(default)]
+        floor: FloorSpec,
+    },
+}
+
+/// One step of a scripted price path.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceStep {
+    /// First round of the step.
+    pub round: u32,
+    /// USD per Mtok.
+    pub price: f64,
+}
+
+/// A price floor: the higher of marginal cost × (1 + markup) and an absolute price.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FloorSpec {
+    /// Floor as a markup over marginal cost (0 = at cost; -0.5 = half of cost), > -1.
+    #[serde(default)]
+    pub markup: f64,
+    /// Absolute floor, USD per Mtok.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+}
+
+impl Default for FloorSpec {
+    fn default() -> Self {
+        Self {
+            markup: 0.0,
+            price: None,
+        }
+    }
+}
+
+/// Demand-oriented pricing: the vendor fits a linear demand q = a − b·p to its own past prices
+/// and quantities (weighted least squares with forgetting) and posts the price that maximises
+/// (p − marginal cost)·(a − b·p).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueBasedSpec {
+    /// Weight kept by each older observation per round, in (0, 1].
+    #[serde(default = "default_forgetting")]
+    pub forgetting: f64,
+    /// Relative size of a price experiment when past prices do not identify the slope, in (0, 0.5].
+    #[serde(default = "default_probe")]
+    pub probe: f64,
+    /// Largest relative price change per round, > 0.
+    #[serde(default = "default_max_change")]
+    pub max_change: f64,
+    /// A demand the vendor believes instead of fitting one (the textbook form D = a − b·p).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub believed_demand: Option<LinearDemandSpec>,
+}
+
+fn default_forgetting() -> f64 {
+    0.9
+}
+fn default_probe() -> f64 {
+    0.05
+}
+fn default_max_change() -> f64 {
+    0.5
+}
+
+/// A linear demand D = intercept − slope·p (Mtok per round, p in USD per Mtok).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinearDemandSpec {
+    /// Mtok per round at price 0.
+    pub intercept: f64,
+    /// Mtok per round lost per USD/Mtok of price.
+    pub slope: f64,
+}
+
+/// A buyer segment: agents drawn from trait distributions, their volume demand and how they
+/// choose.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentSpec {
+    /// Unique name.
+    pub name: String,
+    /// Buyer agents to spawn.
+    pub agents: u32,
+    /// Real customers each agent stands for.
+    #[serde(default = "one")]
+    pub represents: f64,
+    /// α: utility lost per USD/Mtok of price, > 0.
+    pub price_sensitivity: Dist,
+    /// θ: utility per point of quality, >= 0.
+    #[serde(default = "zero_dist")]
+    pub quality_weight: Dist,
+    /// Highest price a buyer pays, USD per Mtok (None: no limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reservation_price: Option<Dist>,
+    /// Mtok per round each customer buys at the reference of the volume demand.
+    #[serde(default = "one_dist")]
+    pub base_volume_mtok: Dist,
+    /// How volume responds to the price paid.
+    #[serde(default)]
+    pub volume: VolumeSpec,
+    /// How agents choose among vendors.
+    #[serde(default)]
+    pub choice: ChoiceSpec,
+    /// Whether the outside option (not buying, self-hosting) is available.
+    #[serde(default = "yes")]
+    pub outside_option: bool,
+    /// Growth of the segment.
+    #[serde(default)]
+    pub growth: GrowthSpec,
+}
+
+fn one() -> f64 {
+    1.0
+}
+fn yes() -> bool {
+    true
+}
+fn zero_dist() -> Dist {
+    Dist::fixed(0.0)
+}
+fn one_dist() -> Dist {
+    Dist::fixed(1.0)
+}
+
+/// Volume demand at the price paid, per unit of base volume.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum VolumeSpec {
+    /// The base volume whatever the price.
+    #[default]
+    Fixed,
+    /// q = base·max(0, 1 − p/choke_price): the form k1 − k2·p with k1 = base,
+    /// k2 = base/choke_price.
+    Linear {
+        /// Price at which volume falls to zero, USD per Mtok, > 0.
+        choke_price: f64,
+    },
+    /// q = base·(max(p, saturation_price)/reference_price)^−elasticity: constant elasticity,
+    /// saturating below `saturation_price` so that a free product has a finite volume.
+    Isoelastic {
+        /// Price elasticity ε > 0 (empirical short-run value for LLM APIs: about 1.1).
+        elasticity: f64,
+        /// Price at which volume equals the base volume, USD per Mtok, > 0.
+        reference_price: f64,
+        /// Price below which volume stops growing, USD per Mtok, > 0.
+        saturation_price: f64,
+    },
+}
+
+/// How agents choose.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceSpec {
+    /// `sample`: each agent draws one option; `expected`: each agent splits its volume by the
+    /// logit probabilities (noise-free).
+    #[serde(default)]
+    pub mode: ChoiceMode,
+    /// Utility lost by leaving the current option, >= 0.
+    #[serde(default)]
+    pub switching_cost: f64,
+    /// Probability that an agent reconsiders its choice in a round, in [0, 1].
+    #[serde(default = "one")]
+    pub review_probability: f64,
+}
+
+impl Default for ChoiceSpec {
+    fn default() -> Self {
+        Self {
+            mode: ChoiceMode::Sample,
+            switching_cost: 0.0,
+            review_probability: 1.0,
+        }
+    }
+}
+
+/// Choice mode of a segment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChoiceMode {
+    /// Each agent draws one choice.
+    #[default]
+    Sample,
+    /// Each agent splits its volume by the logit probabilities.
+    Expected,
+}
+
+/// Growth of a segment.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrowthSpec {
+    /// New agents per round (fractions accumulate).
+    #[serde(default)]
+    pub agents_per_round: f64,
+    /// Annual growth of every customer's volume (0.5 = +50% a year), > -1.
+    #[serde(default)]
+    pub volume_per_year: f64,
+}

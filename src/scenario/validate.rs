@@ -1,0 +1,518 @@
+//! Range checks that turn a typed [`ScenarioSpec`] into a [`Scenario`] the engine trusts.
+
+use super::Scenario;
+use super::dist::Dist;
+use super::error::{Problem, ScenarioError};
+use super::load::note_override;
+use super::locate::LineIndex;
+use super::spec::*;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Collects problems with their key paths.
+pub(crate) struct Checker<'a> {
+    index: &'a LineIndex,
+    overridden: &'a [String],
+    problems: Vec<Problem>,
+    warnings: Vec<String>,
+}
+
+impl<'a> Checker<'a> {
+    pub(crate) fn new(index: &'a LineIndex, overridden: &'a [String]) -> Self {
+        Self {
+            index,
+            overridden,
+            problems: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    pub(crate) fn fail(&mut self, path: &str, message: impl Into<String>) {
+        let message = note_override(message.into(), path, self.overridden);
+        self.problems.push(Problem {
+            path: path.to_string(),
+            line: self.index.line_of(path),
+            message,
+        });
+    }
+
+    pub(crate) fn warn(&mut self, path: &str, message: impl Into<String>) {
+        let line = self
+            .index
+            .line_of(path)
+            .map(|l| format!("line {l}, "))
+            .unwrap_or_default();
+        self.warnings
+            .push(format!("{line}{path}: {}", message.into()));
+    }
+
+    /// A finite number in [lo, hi] (closed unless the flags say open).
+    pub(crate) fn range(
+        &mut self,
+        path: &str,
+        v: f64,
+        lo: f64,
+        hi: f64,
+        open_lo: bool,
+        open_hi: bool,
+    ) {
+        let ok = v.is_finite()
+            && (if open_lo { v > lo } else { v >= lo })
+            && (if open_hi { v < hi } else { v <= hi });
+        if !ok {
+            let l = if open_lo { "(" } else { "[" };
+            let h = if open_hi { ")" } else { "]" };
+            let hi_s = if hi.is_infinite() {
+                "inf".to_string()
+            } else {
+                fmt_num(hi)
+            };
+            let lo_s = if lo.is_infinite() {
+                "-inf".to_string()
+            } else {
+                fmt_num(lo)
+            };
+            self.fail(
+                path,
+                format!("must be a number in {l}{lo_s}, {hi_s}{h}, got {v}"),
+            );
+        }
+    }
+
+    pub(crate) fn non_negative(&mut self, path: &str, v: f64) {
+        if !(v.is_finite() && v >= 0.0) {
+            self.fail(path, format!("must be a finite number >= 0, got {v}"));
+        }
+    }
+
+    pub(crate) fn positive(&mut self, path: &str, v: f64) {
+        if !(v.is_finite() && v > 0.0) {
+            self.fail(path, format!("must be a finite number > 0, got {v}"));
+        }
+    }
+
+    pub(crate) fn finite(&mut self, path: &str, v: f64) {
+        if !v.is_finite() {
+            self.fail(path, format!("must be a finite number, got {v}"));
+        }
+    }
+
+    pub(crate) fn probability(&mut self, path: &str, v: f64) {
+        self.range(path, v, 0.0, 1.0, false, false);
+    }
+
+    pub(crate) fn dist(&mut self, path: &str, d: &Dist, need: Need) {
+        if let Err(m) = d.check() {
+            self.fail(path, m);
+            return;
+        }
+        let s = d.support();
+        match need {
+            Need::Positive if !s.is_positive() => self.fail(
+                path,
+                format!(
+                    "every draw must be > 0, but this distribution can give {}: use lognormal or gamma, \
+                     or give a normal `min` > 0",
+                    fmt_num(s.low)
+                ),
+            ),
+            Need::NonNegative if !s.is_non_negative() => self.fail(
+                path,
+                format!(
+                    "every draw must be >= 0, but this distribution can give {}: give a normal `min` >= 0",
+                    fmt_num(s.low)
+                ),
+            ),
+            _ => {}
+        }
+    }
+
+    pub(crate) fn finish(self) -> (Vec<Problem>, Vec<String>) {
+        let mut problems = self.problems;
+        problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+        (problems, self.warnings)
+    }
+}
+
+/// What a distribution's draws must satisfy.
+#[derive(Clone, Copy)]
+pub(crate) enum Need {
+    Positive,
+    NonNegative,
+}
+
+fn fmt_num(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Checks every range in the spec.
+pub fn validate(
+    spec: ScenarioSpec,
+    file: &Path,
+    index: &LineIndex,
+    overridden: &[String],
+) -> Result<Scenario, ScenarioError> {
+    let mut c = Checker::new(index, overridden);
+    check_spec(&spec, &mut c);
+    let (problems, warnings) = c.finish();
+    if problems.is_empty() {
+        Ok(Scenario {
+            spec,
+            source: file.to_path_buf(),
+            warnings,
+        })
+    } else {
+        Err(ScenarioError::Invalid {
+            file: file.to_path_buf(),
+            problems,
+        })
+    }
+}
+
+fn check_spec(s: &ScenarioSpec, c: &mut Checker) {
+    if s.name.is_empty()
+        || !s
+            .name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.'))
+        || s.name.starts_with('.')
+    {
+        c.fail(
+            "name",
+            format!(
+                "`{}` cannot name an output directory: use letters, digits, '-', '_' and '.'",
+                s.name
+            ),
+        );
+    }
+    if s.rounds == 0 {
+        c.fail("rounds", "must be at least 1");
+    }
+    c.positive("rounds_per_year", s.rounds_per_year);
+    if let Some(sh) = &s.outside_option.self_host {
+        c.finite("outside_option.self_host.quality", sh.quality);
+        c.non_negative("outside_option.self_host.price", sh.price);
+    }
+    if s.vendors.is_empty() {
+        c.fail("vendors", "a scenario needs at least one vendor");
+    }
+    let mut names = HashSet::new();
+    for (i, v) in s.vendors.iter().enumerate() {
+        let p = format!("vendors[{i}]");
+        if v.name.trim().is_empty() {
+            c.fail(&format!("{p}.name"), "must not be empty");
+        } else if !names.insert(v.name.as_str()) {
+            c.fail(
+                &format!("{p}.name"),
+                format!(
+                    "`{}` names two vendors; vendor names must be unique",
+                    v.name
+                ),
+            );
+        }
+        check_vendor(v, &p, c);
+    }
+    if s.segments.is_empty() {
+        c.fail("segments", "a scenario needs at least one buyer segment");
+    }
+    let mut names = HashSet::new();
+    for (i, g) in s.segments.iter().enumerate() {
+        let p = format!("segments[{i}]");
+        if g.name.trim().is_empty() {
+            c.fail(&format!("{p}.name"), "must not be empty");
+        } else if !names.insert(g.name.as_str()) {
+            c.fail(
+                &format!("{p}.name"),
+                format!(
+                    "`{}` names two segments; segment names must be unique",
+                    g.name
+                ),
+            );
+        }
+        check_segment(g, &p, c);
+    }
+    let total: u64 = s.segments.iter().map(|g| g.agents as u64).sum();
+    if total > 200_000_000 {
+        c.fail("segments", format!("{total} agents in all: at most 200,000,000 fit in memory; raise `represents` instead"));
+    }
+}
+
+pub(crate) fn check_model(m: &ModelSpec, p: &str, c: &mut Checker) {
+    c.finite(&format!("{p}.quality"), m.quality);
+    for (k, v) in [
+        ("total_params", m.total_params),
+        ("active_params", m.active_params),
+        ("training_tokens", m.training_tokens),
+    ] {
+        if let Some(v) = v {
+            c.positive(&format!("{p}.{k}"), v);
+        }
+    }
+    if let (Some(t), Some(a)) = (m.total_params, m.active_params) {
+        if a > t {
+            c.fail(
+                &format!("{p}.active_params"),
+                format!("{a} active parameters exceed the {t} total"),
+            );
+        }
+    }
+}
+
+pub(crate) fn check_cost(
+    cost: &CostSpec,
+    model: &ModelSpec,
+    p: &str,
+    model_path: &str,
+    c: &mut Checker,
+) {
+    match cost {
+        CostSpec::Compute(k) => {
+            c.non_negative(&format!("{p}.gpu_hour_usd"), k.gpu_hour_usd);
+            c.positive(&format!("{p}.peak_flops"), k.peak_flops);
+            c.range(
+                &format!("{p}.training_mfu"),
+                k.training_mfu,
+                0.0,
+                1.0,
+                true,
+                false,
+            );
+            c.range(
+                &format!("{p}.serving_utilisation"),
+                k.serving_utilisation,
+                0.0,
+                1.0,
+                true,
+                false,
+            );
+            c.non_negative(&format!("{p}.overhead"), k.overhead);
+            c.non_negative(&format!("{p}.fixed_per_round"), k.fixed_per_round);
+            if let Some(h) = k.hardware_halving_years {
+                c.positive(&format!("{p}.hardware_halving_years"), h);
+            }
+            if let Some(h) = k.efficiency_halving_years {
+                c.positive(&format!("{p}.efficiency_halving_years"), h);
+            }
+            if let Some(l) = &k.learning {
+                c.range(
+                    &format!("{p}.learning.progress_ratio"),
+                    l.progress_ratio,
+                    0.0,
+                    1.0,
+                    true,
+                    false,
+                );
+                c.positive(&format!("{p}.learning.reference_mtok"), l.reference_mtok);
+            }
+            for (key, v) in [
+                ("active_params", model.active_params),
+                ("training_tokens", model.training_tokens),
+            ] {
+                if v.is_none() {
+                    c.fail(
+                        &format!("{model_path}.{key}"),
+                        format!("missing: `compute` costs need the model's `{key}`"),
+                    );
+                }
+            }
+        }
+        CostSpec::Linear { marginal, fixed } => {
+            c.non_negative(&format!("{p}.marginal"), *marginal);
+            c.non_negative(&format!("{p}.fixed"), *fixed);
+        }
+        CostSpec::Quadratic { a, b, c: k } => {
+            c.non_negative(&format!("{p}.a"), *a);
+            c.non_negative(&format!("{p}.b"), *b);
+            c.non_negative(&format!("{p}.c"), *k);
+        }
+    }
+}
+
+fn check_floor(f: &FloorSpec, p: &str, c: &mut Checker) {
+    c.range(
+        &format!("{p}.markup"),
+        f.markup,
+        -1.0,
+        f64::INFINITY,
+        true,
+        true,
+    );
+    if let Some(price) = f.price {
+        c.non_negative(&format!("{p}.price"), price);
+    }
+}
+
+pub(crate) fn check_strategy(s: &StrategySpec, p: &str, c: &mut Checker) {
+    match s {
+        StrategySpec::Fixed { price } => c.non_negative(&format!("{p}.price"), *price),
+        StrategySpec::Scripted { steps } => {
+            if steps.is_empty() {
+                c.fail(
+                    &format!("{p}.steps"),
+                    "needs at least one step, starting at round 0",
+                );
+            } else if steps[0].round != 0 {
+                c.fail(
+                    &format!("{p}.steps[0].round"),
+                    format!(
+                        "the first step must start at round 0, got {}",
+                        steps[0].round
+                    ),
+                );
+            }
+            for (i, st) in steps.iter().enumerate() {
+                c.non_negative(&format!("{p}.steps[{i}].price"), st.price);
+                if i > 0 && st.round <= steps[i - 1].round {
+                    c.fail(
+                        &format!("{p}.steps[{i}].round"),
+                        format!(
+                            "rounds must increase: {} follows {}",
+                            st.round,
+                            steps[i - 1].round
+                        ),
+                    );
+                }
+            }
+        }
+        StrategySpec::CostPlus { markup } => c.range(
+            &format!("{p}.markup"),
+            *markup,
+            -1.0,
+            f64::INFINITY,
+            true,
+            true,
+        ),
+        StrategySpec::AtCost => {}
+        StrategySpec::ValueBased(v) => {
+            c.range(
+                &format!("{p}.forgetting"),
+                v.forgetting,
+                0.0,
+                1.0,
+                true,
+                false,
+            );
+            c.range(&format!("{p}.probe"), v.probe, 0.0, 0.5, true, false);
+            c.positive(&format!("{p}.max_change"), v.max_change);
+            if let Some(d) = &v.believed_demand {
+                c.positive(&format!("{p}.believed_demand.intercept"), d.intercept);
+                c.positive(&format!("{p}.believed_demand.slope"), d.slope);
+            }
+        }
+        StrategySpec::Undercut { step, floor } => {
+            c.range(&format!("{p}.step"), *step, 0.0, 1.0, true, true);
+            check_floor(floor, &format!("{p}.floor"), c);
+        }
+        StrategySpec::MatchLowest { floor } => check_floor(floor, &format!("{p}.floor"), c),
+    }
+}
+
+fn check_vendor(v: &VendorSpec, p: &str, c: &mut Checker) {
+    check_model(&v.model, &format!("{p}.model"), c);
+    check_cost(
+        &v.cost,
+        &v.model,
+        &format!("{p}.cost"),
+        &format!("{p}.model"),
+        c,
+    );
+    if let Some(price) = v.initial_price {
+        c.non_negative(&format!("{p}.initial_price"), price);
+    }
+    if let Some(s) = &v.strategy {
+        check_strategy(s, &format!("{p}.strategy"), c);
+    }
+    if let Some(cash) = v.finances.cash {
+        c.finite(&format!("{p}.finances.cash"), cash);
+    }
+    c.non_negative(
+        &format!("{p}.finances.operating_cost"),
+        v.finances.operating_cost,
+    );
+    if let Some(ow) = &v.open_weight {
+        c.range(
+            &format!("{p}.open_weight.self_host_cost_multiple"),
+            ow.self_host_cost_multiple,
+            1.0,
+            f64::INFINITY,
+            false,
+            true,
+        );
+        if let Some(s) = &v.strategy {
+            if !matches!(s, StrategySpec::AtCost) {
+                c.fail(&format!("{p}.strategy.kind"), "an open-weight host prices at cost: use `kind: at_cost` or leave `strategy` out");
+            }
+        }
+    }
+}
+
+fn check_segment(g: &SegmentSpec, p: &str, c: &mut Checker) {
+    if g.agents == 0 {
+        c.fail(&format!("{p}.agents"), "must be at least 1");
+    }
+    c.positive(&format!("{p}.represents"), g.represents);
+    c.dist(
+        &format!("{p}.price_sensitivity"),
+        &g.price_sensitivity,
+        Need::Positive,
+    );
+    c.dist(
+        &format!("{p}.quality_weight"),
+        &g.quality_weight,
+        Need::NonNegative,
+    );
+    if let Some(r) = &g.reservation_price {
+        c.dist(&format!("{p}.reservation_price"), r, Need::NonNegative);
+    }
+    c.dist(
+        &format!("{p}.base_volume_mtok"),
+        &g.base_volume_mtok,
+        Need::NonNegative,
+    );
+    match &g.volume {
+        VolumeSpec::Fixed => {}
+        VolumeSpec::Linear { choke_price } => {
+            c.positive(&format!("{p}.volume.choke_price"), *choke_price)
+        }
+        VolumeSpec::Isoelastic {
+            elasticity,
+            reference_price,
+            saturation_price,
+        } => {
+            c.positive(&format!("{p}.volume.elasticity"), *elasticity);
+            c.positive(&format!("{p}.volume.reference_price"), *reference_price);
+            c.positive(&format!("{p}.volume.saturation_price"), *saturation_price);
+            if *elasticity <= 1.0 && !g.outside_option && g.reservation_price.is_none() {
+                c.warn(
+                    &format!("{p}.volume.elasticity"),
+                    "with elasticity <= 1 and no reservation price the area under the demand curve is \
+                     unbounded, so this segment's consumer surplus is reported as 0",
+                );
+            }
+        }
+    }
+    c.non_negative(
+        &format!("{p}.choice.switching_cost"),
+        g.choice.switching_cost,
+    );
+    c.probability(
+        &format!("{p}.choice.review_probability"),
+        g.choice.review_probability,
+    );
+    c.non_negative(
+        &format!("{p}.growth.agents_per_round"),
+        g.growth.agents_per_round,
+    );
+    c.range(
+        &format!("{p}.growth.volume_per_year"),
+        g.growth.volume_per_year,
+        -1.0,
+        f64::INFINITY,
+        true,
+        true,
+    );
+}

@@ -1,0 +1,180 @@
+//! `value_based` (demand-oriented pricing, 需求导向定价): post the price that maximises own profit
+//! against the vendor's estimate of its demand.
+//!
+//! The estimate is a linear demand q = a − b·p fitted to the vendor's own past (price, quantity)
+//! pairs by least squares with exponential forgetting, or a demand the vendor is told to believe.
+//! Against q = a − b·p with marginal cost c, profit (p − c)(a − b·p) peaks at p* = (a/b + c)/2.
+//! Fitted to a nonlinear demand, the fixed point of this rule satisfies the true first-order
+//! condition p − c = −q/q'(p), because the local fit is tangent to the demand curve.
+//! When past prices are too alike to identify a slope, the vendor runs a small price experiment.
+
+use super::{Observation, PricingContext};
+use crate::scenario::ValueBasedSpec;
+
+/// Demand-oriented pricing with a learned or believed linear demand.
+#[derive(Clone, Debug)]
+pub struct ValueBased {
+    forgetting: f64,
+    probe: f64,
+    max_change: f64,
+    believed: Option<(f64, f64)>,
+    // Weighted sums of 1, p, q, p², p·q over past observations.
+    sw: f64,
+    sp: f64,
+    sq: f64,
+    spp: f64,
+    spq: f64,
+    probes: u32,
+}
+
+impl ValueBased {
+    /// From a scenario spec.
+    pub fn from_spec(s: &ValueBasedSpec) -> Self {
+        Self {
+            forgetting: s.forgetting,
+            probe: s.probe,
+            max_change: s.max_change,
+            believed: s.believed_demand.as_ref().map(|d| (d.intercept, d.slope)),
+            sw: 0.0,
+            sp: 0.0,
+            sq: 0.0,
+            spp: 0.0,
+            spq: 0.0,
+            probes: 0,
+        }
+    }
+
+    /// The current demand estimate (intercept a, slope b) of q = a − b·p, if identified.
+    pub fn estimate(&self) -> Option<(f64, f64)> {
+        if let Some(d) = self.believed {
+            return Some(d);
+        }
+        if self.sw <= 0.0 {
+            return None;
+        }
+        let mp = self.sp / self.sw;
+        let mq = self.sq / self.sw;
+        let var = self.spp / self.sw - mp * mp;
+        // Relative price spread below a tenth of the probe size does not identify a slope.
+        let min_sd = 0.1 * self.probe * mp.abs().max(f64::MIN_POSITIVE);
+        if !(var > min_sd * min_sd) {
+            return None;
+        }
+        let cov = self.spq / self.sw - mp * mq;
+        let b = -cov / var;
+        if !(b > 0.0 && b.is_finite()) {
+            return None;
+        }
+        Some((mq + b * mp, b))
+    }
+
+    /// The profit-maximising price against q = a − b·p at marginal cost c, not below cost.
+    pub fn optimal_price(a: f64, b: f64, c: f64) -> f64 {
+        (0.5 * (a / b + c)).max(c)
+    }
+
+    /// This round's price.
+    pub fn price(&mut self, ctx: &PricingContext) -> f64 {
+        let last = ctx.own_last_price();
+        match self.estimate() {
+            Some((a, b)) => {
+                let target = Self::optimal_price(a, b, ctx.marginal_cost);
+                if self.believed.is_some() || last <= 0.0 {
+                    return target;
+                }
+                target.clamp(
+                    last * (1.0 - self.max_change).max(0.0),
+                    last * (1.0 + self.max_change),
+                )
+            }
+            None if self.sw == 0.0 => last,
+            None => {
+                // Experiment: alternate above and below the last price.
+                self.probes += 1;
+                let dir = if self.probes % 2 == 1 { 1.0 } else { -1.0 };
+                let base = if last > 0.0 {
+                    last
+                } else {
+                    ctx.marginal_cost.max(f64::MIN_POSITIVE)
+                };
+                base * (1.0 + dir * self.probe)
+            }
+        }
+    }
+
+    /// Adds a settled round to the fit.
+    pub fn observe(&mut self, obs: &Observation) {
+        let (p, q) = (obs.price, obs.quantity_mtok);
+        if !(p.is_finite() && q.is_finite()) {
+            return;
+        }
+        let l = self.forgetting;
+        self.sw = l * self.sw + 1.0;
+        self.sp = l * self.sp + p;
+        self.sq = l * self.sq + q;
+        self.spp = l * self.spp + p * p;
+        self.spq = l * self.spq + p * q;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{LinearDemandSpec, ValueBasedSpec};
+    use crate::strategy::testing::ctx;
+
+    fn spec(believed: Option<(f64, f64)>) -> ValueBasedSpec {
+        ValueBasedSpec {
+            forgetting: 0.9,
+            probe: 0.05,
+            max_change: 0.5,
+            believed_demand: believed.map(|(a, b)| LinearDemandSpec {
+                intercept: a,
+                slope: b,
+            }),
+        }
+    }
+
+    /// D = 1000 − 5p, c = 10: monopoly price (a + b·c)/(2b) = 1050/10 = 105.
+    #[test]
+    fn believed_textbook_demand_gives_the_monopoly_price() {
+        let mut s = ValueBased::from_spec(&spec(Some((1000.0, 5.0))));
+        let p = s.price(&ctx(0, 10.0, &[50.0], &[true]));
+        assert!((p - 105.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn learned_fit_finds_the_monopoly_price_of_a_linear_demand() {
+        let mut s = ValueBased::from_spec(&spec(None));
+        let mut last = 50.0;
+        for round in 0..30 {
+            let p = s.price(&ctx(round, 10.0, &[last], &[true]));
+            let q = (1000.0 - 5.0 * p).max(0.0);
+            s.observe(&Observation {
+                round,
+                price: p,
+                quantity_mtok: q,
+                marginal_cost: 10.0,
+                profit_usd: (p - 10.0) * q,
+            });
+            last = p;
+        }
+        assert!((last - 105.0).abs() < 1e-9, "price {last}");
+        let (a, b) = s.estimate().unwrap();
+        assert!((a - 1000.0).abs() < 1e-6 && (b - 5.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn without_identifying_variation_it_experiments() {
+        let mut s = ValueBased::from_spec(&spec(None));
+        s.observe(&Observation {
+            round: 0,
+            price: 10.0,
+            quantity_mtok: 5.0,
+            marginal_cost: 1.0,
+            profit_usd: 45.0,
+        });
+        let p = s.price(&ctx(1, 1.0, &[10.0], &[true]));
+        assert!((p - 10.5).abs() < 1e-12);
+    }
+}

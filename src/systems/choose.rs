@@ -1,0 +1,71 @@
+//! Buyers choose: the logit choice of every agent, in parallel over agents.
+
+use crate::demand::{BuyerRows, choose_all};
+use crate::model::*;
+use crate::rng::{Purpose, round_key};
+use bevy_ecs::prelude::*;
+
+/// The buyer components the choice reads (and the one it writes).
+type BuyerData = (
+    &'static BuyerId,
+    &'static SegmentIndex,
+    &'static PriceSensitivity,
+    &'static QualityWeight,
+    &'static ReservationPrice,
+    &'static BaseVolume,
+    &'static mut CurrentChoice,
+);
+
+/// Every buyer agent chooses among this round's offers; the tally holds the result.
+pub fn choose_offers(
+    mut buyers: Query<BuyerData>,
+    offers: Res<Offers>,
+    info: Res<RunInfo>,
+    clock: Res<RoundClock>,
+    mut tally: ResMut<ChoiceTally>,
+    mut shares: ResMut<ExpectedShares>,
+) {
+    let book = &offers.0;
+    let tally = &mut *tally;
+    tally.values.clear();
+    tally
+        .values
+        .resize(book.tally_len() * book.segments.len(), 0.0);
+    let key = round_key(info.seed, Purpose::BuyerChoice, clock.round as u64);
+    let stride = book.n_vendors + 1;
+    let mut row0 = 0;
+    let mut table_tally = vec![0.0; tally.values.len()];
+    // Buyers share one component set, hence one table: one slice of each component.
+    for (id, segment, alpha, theta, reservation, base, mut choice) in buyers
+        .contiguous_iter_mut()
+        .expect("buyer components are table-stored")
+    {
+        let rows = BuyerRows {
+            id,
+            segment,
+            alpha,
+            theta,
+            reservation,
+            base,
+        };
+        let n = rows.len();
+        let alloc: &mut [f64] = if shares.0.is_empty() {
+            &mut []
+        } else {
+            &mut shares.0[row0 * stride..(row0 + n) * stride]
+        };
+        choose_all(
+            rows,
+            choice.bypass_change_detection(),
+            alloc,
+            book,
+            key,
+            &mut tally.partials,
+            &mut table_tally,
+        );
+        for (t, x) in tally.values.iter_mut().zip(&table_tally) {
+            *t += x;
+        }
+        row0 += n;
+    }
+}

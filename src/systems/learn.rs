@@ -1,0 +1,28 @@
+//! Strategies learn: each vendor observes its settled round; this round's prices become the
+//! public "last prices" of the next.
+
+use crate::model::*;
+use crate::strategy::Observation;
+use bevy_ecs::prelude::*;
+
+/// Feeds every vendor its outcome and rolls the public price board over.
+pub fn learn_from_outcomes(
+    clock: Res<RoundClock>,
+    mut vendors: Query<(&Vendor, &Presence, &Costs, &Outcome, &mut Pricing)>,
+    mut board: ResMut<MarketBoard>,
+) {
+    for (v, presence, costs, out, mut pricing) in &mut vendors {
+        if board.active[v.index] {
+            pricing.0.observe(&Observation {
+                round: clock.round,
+                price: board.posted[v.index],
+                quantity_mtok: out.quantity_mtok,
+                marginal_cost: costs.marginal_cost_per_mtok,
+                profit_usd: out.profit_usd,
+            });
+        }
+        board.last_active[v.index] = presence.active;
+    }
+    let board = &mut *board;
+    board.last_posted.clone_from(&board.posted);
+}

@@ -1,0 +1,88 @@
+//! Set prices: each strategy prices from last round's public prices; offers are published.
+
+use crate::demand::SegmentOffer;
+use crate::model::*;
+use crate::strategy::PricingContext;
+use bevy_ecs::prelude::*;
+
+/// Every vendor in the market sets this round's price.
+pub fn set_prices(
+    clock: Res<RoundClock>,
+    mut vendors: Query<(&Vendor, &Costs, &Presence, &mut Pricing, &mut Price)>,
+    mut board: ResMut<MarketBoard>,
+) {
+    let board = &mut *board;
+    for (v, costs, presence, mut pricing, mut price) in &mut vendors {
+        if !presence.active {
+            continue;
+        }
+        let ctx = PricingContext {
+            round: clock.round,
+            me: v.index,
+            marginal_cost: costs.marginal_cost_per_mtok,
+            last_prices: &board.last_posted,
+            last_active: &board.last_active,
+        };
+        price.usd_per_mtok = pricing.0.price(&ctx);
+        board.posted[v.index] = price.usd_per_mtok;
+    }
+}
+
+/// Publishes what buyers can choose from: vendors in the market, their prices and qualities,
+/// the self-hosting alternatives, and each segment's volume per offer.
+pub fn post_offers(
+    vendors: Query<(&Vendor, &Presence, &ModelCard)>,
+    mut board: ResMut<MarketBoard>,
+    book: Res<SegmentBook>,
+    outside: Res<OutsideOption>,
+    mut offers: ResMut<Offers>,
+) {
+    for (v, presence, card) in &vendors {
+        board.active[v.index] = presence.active;
+        board.quality[v.index] = card.quality;
+    }
+    let o = &mut offers.0;
+    o.n_vendors = board.names.len();
+    o.vendor.clear();
+    o.quality.clear();
+    o.price.clear();
+    for j in 0..board.names.len() {
+        if board.active[j] {
+            o.vendor.push(j as u32);
+            o.quality.push(board.quality[j]);
+            o.price.push(board.posted[j]);
+        }
+    }
+    o.index_positions();
+    o.self_host.clear();
+    o.self_host.extend(outside.self_host);
+    for j in 0..board.names.len() {
+        if let (true, Some(multiple)) = (board.active[j], board.self_host_multiple[j]) {
+            o.self_host
+                .push((board.quality[j], board.marginal_cost[j] * multiple));
+        }
+    }
+    o.segments
+        .resize_with(book.segments.len(), || SegmentOffer {
+            mode: Default::default(),
+            outside: true,
+            review: 1.0,
+            penalty: 1.0,
+            reservation: false,
+            volume: Vec::new(),
+            surplus: Vec::new(),
+        });
+    for (seg, so) in book.segments.iter().zip(o.segments.iter_mut()) {
+        so.mode = seg.mode;
+        so.outside = seg.outside;
+        so.review = seg.review;
+        so.penalty = seg.penalty;
+        so.reservation = seg.reservation;
+        so.volume.clear();
+        so.surplus.clear();
+        for &p in &o.price {
+            so.volume.push(seg.volume.factor(p) * seg.volume_scale);
+            so.surplus.push(seg.volume.surplus(p) * seg.volume_scale);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Record: one row per vendor, per segment and for the market; then the clock advances.
+
+use crate::demand::choice::field;
+use crate::model::*;
+use crate::output::Panels;
+use bevy_ecs::prelude::*;
+
+/// Appends this round's rows to the panels.
+#[allow(clippy::too_many_arguments)]
+pub fn record_panels(
+    info: Res<RunInfo>,
+    clock: Res<RoundClock>,
+    tally: Res<ChoiceTally>,
+    offers: Res<Offers>,
+    book: Res<SegmentBook>,
+    board: Res<MarketBoard>,
+    vendors: Query<(&Vendor, &Costs, &Finances, &Presence, &Outcome)>,
+    mut panels: ResMut<Panels>,
+) {
+    let (run, round) = (info.run_id, clock.round);
+    let mut rows: Vec<_> = vendors.iter().collect();
+    rows.sort_by_key(|r| r.0.index);
+    let (mut volume, mut spend, mut hhi, mut ps, mut active) = (0.0, 0.0, 0.0, 0.0, 0u32);
+    let mut min_price: Option<f64> = None;
+    for &(v, costs, fin, presence, out) in &rows {
+        // A vendor that left this round still shows its last round in the market.
+        let shown = board.active[v.index];
+        let price = shown.then_some(board.posted[v.index]);
+        panels.vendors.push(crate::output::VendorRow {
+            run_id: run,
+            round,
+            vendor: &board.names[v.index],
+            price,
+            marginal_cost: costs.marginal_cost_per_mtok,
+            quality: board.quality[v.index],
+            quantity_mtok: out.quantity_mtok,
+            share: out.share,
+            revenue: out.revenue_usd,
+            variable_cost: out.variable_cost_usd,
+            fixed_cost: out.fixed_cost_usd,
+            training_cost: out.training_cost_usd,
+            profit: out.profit_usd,
+            cash: fin.cash_usd.is_finite().then_some(fin.cash_usd),
+            active: shown,
+            capacity_mtok: None,
+        });
+        if shown {
+            volume += out.quantity_mtok;
+            spend += out.revenue_usd;
+            hhi += (100.0 * out.share).powi(2);
+            ps += out.revenue_usd - out.variable_cost_usd;
+            min_price = Some(
+                min_price.map_or(board.posted[v.index], |m: f64| m.min(board.posted[v.index])),
+            );
+        }
+        active += shown as u32;
+        let _ = presence;
+    }
+    let tl = offers.0.tally_len();
+    let v = offers.0.n_vendors;
+    let mut cs_total = 0.0;
+    for (s, seg) in book.segments.iter().enumerate() {
+        let t = &tally.values[s * tl..(s + 1) * tl];
+        let rep = seg.represents;
+        let (qty, paid) = (0..v).fold((0.0, 0.0), |(q, pd), j| {
+            (q + t[j], pd + t[j] * board.posted[j])
+        });
+        let agents = t[2 * (v + 1) + field::AGENTS];
+        let cs = t[2 * (v + 1) + field::CS] * rep;
+        cs_total += cs;
+        panels.segments.push(crate::output::SegmentRow {
+            run_id: run,
+            round,
+            segment: &seg.name,
+            agents: agents as u64,
+            customers: agents * rep,
+            volume_mtok: qty * rep,
+            avg_price_paid: (qty > 0.0).then(|| paid / qty),
+            outside_share: if agents > 0.0 {
+                t[v + 1 + v] / agents
+            } else {
+                0.0
+            },
+            consumer_surplus: cs,
+            switches: t[2 * (v + 1) + field::SWITCHES] * rep,
+        });
+    }
+    panels.market.push(crate::output::MarketRow {
+        run_id: run,
+        round,
+        price_index: (volume > 0.0).then(|| spend / volume),
+        min_price,
+        hhi: (volume > 0.0).then_some(hhi),
+        active_vendors: active,
+        volume_mtok: volume,
+        consumer_surplus: cs_total,
+        producer_surplus: ps,
+        welfare: cs_total + ps,
+    });
+}
+
+/// Moves to the next round.
+pub fn advance_clock(mut clock: ResMut<RoundClock>) {
+    clock.round += 1;
+}

@@ -1,0 +1,73 @@
+//! Settle accounts: quantities, revenue, costs, profit, cash; vendors out of cash exit.
+
+use crate::demand::choice::field;
+use crate::model::*;
+use bevy_ecs::prelude::*;
+use tracing::info;
+
+/// Settles every vendor's round from the choice tally.
+pub fn settle_accounts(
+    clock: Res<RoundClock>,
+    tally: Res<ChoiceTally>,
+    offers: Res<Offers>,
+    book: Res<SegmentBook>,
+    board: Res<MarketBoard>,
+    mut vendors: Query<(
+        &Vendor,
+        &mut Costs,
+        &mut Finances,
+        &mut Presence,
+        &mut Outcome,
+    )>,
+) {
+    let quantities = vendor_quantities(&tally, &offers, &book);
+    let total: f64 = quantities.iter().sum();
+    for (v, mut costs, mut fin, mut presence, mut out) in &mut vendors {
+        if !presence.active {
+            *out = Outcome::default();
+            continue;
+        }
+        let q = quantities[v.index];
+        let p = board.posted[v.index];
+        let costs = &mut *costs;
+        let revenue = p * q;
+        let variable = costs.curve.variable_cost(&costs.drivers, q);
+        let fixed = costs.curve.fixed_cost() + fin.operating_cost_usd;
+        let training = std::mem::take(&mut costs.training_due_usd);
+        let profit = revenue - variable - fixed - training;
+        *out = Outcome {
+            quantity_mtok: q,
+            share: if total > 0.0 { q / total } else { 0.0 },
+            revenue_usd: revenue,
+            variable_cost_usd: variable,
+            fixed_cost_usd: fixed,
+            training_cost_usd: training,
+            profit_usd: profit,
+        };
+        costs.drivers.cumulative_mtok += q;
+        if fin.cash_usd.is_finite() {
+            fin.cash_usd += profit;
+            if fin.cash_usd < 0.0 {
+                presence.active = false;
+                presence.exited_round = Some(clock.round);
+                info!(round = clock.round, vendor = %board.names[v.index], cash = fin.cash_usd, "vendor ran out of cash and exits");
+            }
+        }
+    }
+}
+
+/// Mtok sold by each vendor (index) this round: the tally summed over segments, scaled by the
+/// customers each agent represents.
+pub fn vendor_quantities(tally: &ChoiceTally, offers: &Offers, book: &SegmentBook) -> Vec<f64> {
+    let v = offers.0.n_vendors;
+    let tl = offers.0.tally_len();
+    let mut q = vec![0.0; v];
+    for (s, seg) in book.segments.iter().enumerate() {
+        let t = &tally.values[s * tl..(s + 1) * tl];
+        for j in 0..v {
+            q[j] += t[j] * seg.represents;
+        }
+    }
+    let _ = field::COUNT;
+    q
+}
