@@ -27,6 +27,7 @@
 pub mod app;
 pub mod cost;
 pub mod demand;
+pub mod equilibrium;
 pub mod model;
 pub mod numerics;
 pub mod output;

@@ -55,8 +55,8 @@ impl Simulation {
             names: spec.vendors.iter().map(|x| x.name.clone()).collect(),
             posted: vec![0.0; v],
             last_posted: vec![0.0; v],
-            active: vec![true; v],
-            last_active: vec![true; v],
+            active: spec.vendors.iter().map(|x| x.enters_at == 0).collect(),
+            last_active: spec.vendors.iter().map(|x| x.enters_at == 0).collect(),
             quality: vec![0.0; v],
             marginal_cost: vec![0.0; v],
             self_host_multiple: vec![None; v],
@@ -188,7 +188,7 @@ fn vendor_entity(
     let mut drivers = CostDrivers::default();
     curve.update_drivers(&mut drivers, 0);
     let mc = curve.marginal_cost(&drivers, 0.0);
-    let training_due = if vs.finances.charge_initial_training {
+    let training_due = if vs.finances.charge_initial_training && vs.enters_at == 0 {
         curve.training_cost(&drivers)
     } else {
         0.0
@@ -219,8 +219,10 @@ fn vendor_entity(
                 operating_cost_usd: vs.finances.operating_cost,
             },
             Presence {
-                active: true,
+                active: vs.enters_at == 0,
+                enters_at: vs.enters_at,
                 exited_round: None,
+                charge_training_on_entry: vs.finances.charge_initial_training,
             },
             Pricing(strategy),
             Outcome::default(),

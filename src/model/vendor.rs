@@ -52,8 +52,12 @@ pub struct Finances {
 pub struct Presence {
     /// In the market this round.
     pub active: bool,
+    /// Round it enters (0: present from the start).
+    pub enters_at: u32,
     /// Round it left, if it did.
     pub exited_round: Option<u32>,
+    /// Charge its model's training cost when it enters.
+    pub charge_training_on_entry: bool,
 }
 
 /// How the vendor prices.

@@ -80,6 +80,13 @@ pub struct VendorSpec {
     /// An open-weight model: priced at hosting cost, and buyers may self-host it instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_weight: Option<OpenWeightSpec>,
+    /// Round in which the vendor enters the market (default 0: present from the start).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub enters_at: u32,
+}
+
+fn is_zero(x: &u32) -> bool {
+    *x == 0
 }
 
 /// A model: parameters for compute costs and the quality buyers value.
@@ -180,7 +187,8 @@ pub struct FinancesSpec {
     /// Operating cost, USD per round (staff, research), charged whatever the volume.
     #[serde(default)]
     pub operating_cost: f64,
-    /// Charge the training cost of the starting model in round 0 (default: it was sunk before).
+    /// Charge the training cost of the starting model when the vendor enters (round 0 for
+    /// vendors present from the start; default: it was sunk before the run).
     #[serde(default)]
     pub charge_initial_training: bool,
 }

@@ -1,4 +1,4 @@
-//! Apply events: market growth (new agents, volume growth).
+//! Apply events: entry of new vendors, market growth (new agents, volume growth).
 
 use crate::model::*;
 use crate::sim::spawn_buyer;
@@ -30,6 +30,21 @@ pub fn grow_segments(
             commands.spawn(spawn_buyer(&seg.spec, index as u32, id, info.seed));
             if !shares.0.is_empty() {
                 shares.0.extend(std::iter::repeat_n(0.0, stride));
+            }
+        }
+    }
+}
+
+/// Vendors whose entry round has come join the market (and pay for training their model if the
+/// scenario says so).
+pub fn admit_entrants(clock: Res<RoundClock>, mut vendors: Query<(&Vendor, &mut Presence, &mut Costs)>) {
+    for (_, mut presence, mut costs) in &mut vendors {
+        if !presence.active && presence.exited_round.is_none() && presence.enters_at == clock.round && clock.round > 0 {
+            presence.active = true;
+            if presence.charge_training_on_entry {
+                let costs = &mut *costs;
+                costs.curve.update_drivers(&mut costs.drivers, clock.round);
+                costs.training_due_usd += costs.curve.training_cost(&costs.drivers);
             }
         }
     }

@@ -13,7 +13,7 @@ mod settle;
 
 pub use choose::choose_offers;
 pub use costs::update_costs;
-pub use events::grow_segments;
+pub use events::{admit_entrants, grow_segments};
 pub use learn::learn_from_outcomes;
 pub use prices::{post_offers, set_prices};
 pub use record::{advance_clock, record_panels};
@@ -71,7 +71,7 @@ pub fn round_schedule() -> Schedule {
             .chain(),
     );
     schedule.add_systems((
-        grow_segments.in_set(Stage::ApplyEvents),
+        (admit_entrants, grow_segments).chain().in_set(Stage::ApplyEvents),
         update_costs.in_set(Stage::UpdateCosts),
         (set_prices, post_offers).chain().in_set(Stage::SetPrices),
         choose_offers.in_set(Stage::Choose),

@@ -1,0 +1,121 @@
+//! The Parquet panels read back with Polars: documented schema, one row per (round, entity).
+
+use crate::common::*;
+use polars::prelude::*;
+
+fn read(path: &std::path::Path) -> DataFrame {
+    ParquetReader::new(std::fs::File::open(path).unwrap()).finish().unwrap()
+}
+
+fn schema_of(df: &DataFrame) -> Vec<(String, DataType)> {
+    df.schema().iter().map(|(n, t)| (n.to_string(), t.clone())).collect()
+}
+
+#[test]
+fn panels_have_the_documented_schema_and_row_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    pricewar()
+        .args(["run", "scenarios/china-2024.yaml", "--quiet", "--rounds", "6", "--out", out.to_str().unwrap()])
+        .current_dir(root())
+        .assert()
+        .success();
+    let spec = pricewar::scenario::load(&root().join("scenarios/china-2024.yaml"), &[]).unwrap();
+    let (vendors, segments) = (spec.spec().vendors.len(), spec.spec().segments.len());
+    use DataType::*;
+    let v = read(&out.join("vendors.parquet"));
+    let expect_v: Vec<(&str, DataType)> = vec![
+        ("run_id", UInt64),
+        ("round", UInt32),
+        ("vendor", String),
+        ("price", Float64),
+        ("marginal_cost", Float64),
+        ("quality", Float64),
+        ("quantity_mtok", Float64),
+        ("share", Float64),
+        ("revenue", Float64),
+        ("variable_cost", Float64),
+        ("fixed_cost", Float64),
+        ("training_cost", Float64),
+        ("profit", Float64),
+        ("cash", Float64),
+        ("active", Boolean),
+        ("capacity_mtok", Float64),
+    ];
+    assert_eq!(schema_of(&v), expect_v.iter().map(|(n, t)| (n.to_string(), t.clone())).collect::<Vec<_>>());
+    assert_eq!(v.height(), 6 * vendors);
+    let s = read(&out.join("segments.parquet"));
+    let expect_s = [
+        ("run_id", UInt64),
+        ("round", UInt32),
+        ("segment", String),
+        ("agents", UInt64),
+        ("customers", Float64),
+        ("volume_mtok", Float64),
+        ("avg_price_paid", Float64),
+        ("outside_share", Float64),
+        ("consumer_surplus", Float64),
+        ("switches", Float64),
+    ];
+    assert_eq!(schema_of(&s), expect_s.iter().map(|(n, t)| (n.to_string(), t.clone())).collect::<Vec<_>>());
+    assert_eq!(s.height(), 6 * segments);
+    let m = read(&out.join("market.parquet"));
+    let expect_m = [
+        ("run_id", UInt64),
+        ("round", UInt32),
+        ("price_index", Float64),
+        ("min_price", Float64),
+        ("hhi", Float64),
+        ("active_vendors", UInt32),
+        ("volume_mtok", Float64),
+        ("consumer_surplus", Float64),
+        ("producer_surplus", Float64),
+        ("welfare", Float64),
+    ];
+    assert_eq!(schema_of(&m), expect_m.iter().map(|(n, t)| (n.to_string(), t.clone())).collect::<Vec<_>>());
+    assert_eq!(m.height(), 6);
+    // Rounds 0..6 for every vendor; shares of active vendors sum to one in rounds with volume.
+    let rounds = v.column("round").unwrap().u32().unwrap();
+    assert_eq!(rounds.min(), Some(0));
+    assert_eq!(rounds.max(), Some(5));
+    let by_round = v
+        .clone()
+        .lazy()
+        .group_by([col("round")])
+        .agg([col("share").sum().alias("total")])
+        .collect()
+        .unwrap();
+    for t in by_round.column("total").unwrap().f64().unwrap().into_no_null_iter() {
+        assert!((t - 1.0).abs() < 1e-9, "shares sum to {t}");
+    }
+    // The resolved scenario reloads and the manifest counts the rows.
+    let resolved = out.join("scenario.yaml");
+    pricewar::scenario::load(&resolved, &[]).expect("resolved scenario is valid");
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["rows"]["vendors"], 6 * vendors);
+    assert_eq!(manifest["rounds"], 6);
+}
+
+#[test]
+fn hhi_and_price_index_follow_their_definitions() {
+    let s = scenario(
+        r#"
+name: hhi
+rounds: 1
+vendors:
+  - { name: A, model: { quality: 0 }, cost: { kind: linear, marginal: 0.1 }, strategy: { kind: fixed, price: 1.0 } }
+  - { name: B, model: { quality: 0 }, cost: { kind: linear, marginal: 0.1 }, strategy: { kind: fixed, price: 2.0 } }
+segments:
+  - { name: all, agents: 2, price_sensitivity: 1.0, choice: { mode: expected } }
+"#,
+    );
+    let p = run(&s);
+    let (qa, qb) = (p.vendors.quantity_mtok[0], p.vendors.quantity_mtok[1]);
+    let (sa, sb) = (qa / (qa + qb), qb / (qa + qb));
+    assert!((p.market.hhi[0].unwrap() - 10_000.0 * (sa * sa + sb * sb)).abs() < 1e-9);
+    assert!((p.market.price_index[0].unwrap() - (qa * 1.0 + qb * 2.0) / (qa + qb)).abs() < 1e-12);
+    assert_eq!(p.market.min_price[0], Some(1.0));
+    let ps = (1.0 - 0.1) * qa + (2.0 - 0.1) * qb;
+    assert!((p.market.producer_surplus[0] - ps).abs() < 1e-12);
+    assert!((p.market.welfare[0] - ps - p.market.consumer_surplus[0]).abs() < 1e-12);
+}
