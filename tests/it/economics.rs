@@ -25,7 +25,7 @@ segments:
     let v = &s.spec().vendors[0];
     let curve = CostCurve::from_spec(&v.cost, &v.model, 12.0);
     let d = CostDrivers::default();
-    let flops = 6.0 * 37e9 * 14.8e12;
+    let flops: f64 = 6.0 * 37e9 * 14.8e12;
     let hours = flops / (989e12 * 0.331 * 3600.0);
     assert!((hours / 2.788e6 - 1.0).abs() < 0.005, "{hours} GPU-hours");
     assert!((curve.training_cost(&d) - hours * 2.0).abs() < 1e-6);

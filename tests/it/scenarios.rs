@@ -17,8 +17,9 @@ fn every_shipped_scenario_validates_and_runs_without_nan() {
     let files = shipped();
     assert!(files.len() >= 3, "{files:?}");
     for f in files {
+        let full = pricewar::scenario::load(&f, &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(full.warnings().is_empty(), "{}: {:?}", f.display(), full.warnings());
         let s = pricewar::scenario::load(&f, &["rounds=4".into()]).unwrap_or_else(|e| panic!("{e}"));
-        assert!(s.warnings().is_empty(), "{}: {:?}", f.display(), s.warnings());
         let p = run(&s);
         assert_all_finite(&p);
         assert_eq!(p.market.len(), 4);
