@@ -39,9 +39,15 @@ fn bench(c: &mut Criterion) {
     let s = market();
     let mut group = c.benchmark_group("1M agents x 8 vendors");
     group.throughput(Throughput::Elements(AGENTS * VENDORS));
-    group.sample_size(20).measurement_time(Duration::from_secs(10)).warm_up_time(Duration::from_secs(2));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(10))
+        .warm_up_time(Duration::from_secs(2));
     for threads in [1usize, 2] {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         // The choice stage alone: the `choose_offers` system on a world whose offers are posted.
         let mut sim = Simulation::new(&s, 0);
         pool.install(|| sim.step());
@@ -51,7 +57,9 @@ fn bench(c: &mut Criterion) {
             b.iter(|| pool.install(|| choose.run(sim.world_mut())))
         });
         // A whole round: events, costs, prices, choice, settlement, learning, recording.
-        group.bench_function(format!("round, {threads} thread(s)"), |b| b.iter(|| pool.install(|| sim.step())));
+        group.bench_function(format!("round, {threads} thread(s)"), |b| {
+            b.iter(|| pool.install(|| sim.step()))
+        });
     }
     group.finish();
 }

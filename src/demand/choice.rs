@@ -244,17 +244,21 @@ fn choose_chunk(
     key: u64,
     tally: &mut [f64],
 ) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            unsafe { choose_chunk_avx2(rows, choice, alloc, book, key, tally) };
-            return;
+    SCRATCH_SPACE.with_borrow_mut(|s| {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2, checked just above.
+                unsafe { choose_chunk_avx2(rows, choice, alloc, book, key, tally, s) };
+                return;
+            }
         }
-    }
-    choose_chunk_impl(rows, choice, alloc, book, key, tally);
+        choose_chunk_impl(rows, choice, alloc, book, key, tally, s);
+    });
 }
 
+/// The same code compiled for AVX2 (closures do not inherit target features, so the scratch
+/// space is fetched by the caller and every loop lives in inlined functions).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn choose_chunk_avx2(
@@ -264,8 +268,9 @@ unsafe fn choose_chunk_avx2(
     book: &OfferBook,
     key: u64,
     tally: &mut [f64],
+    s: &mut Scratch,
 ) {
-    choose_chunk_impl(rows, choice, alloc, book, key, tally);
+    choose_chunk_impl(rows, choice, alloc, book, key, tally, s);
 }
 
 #[inline(always)]
@@ -276,8 +281,9 @@ fn choose_chunk_impl(
     book: &OfferBook,
     key: u64,
     tally: &mut [f64],
+    s: &mut Scratch,
 ) {
-    SCRATCH_SPACE.with_borrow_mut(|s| {
+    {
         let n = book.price.len();
         let v = book.n_vendors;
         let m_max = (SCRATCH / n.max(1)).clamp(1, MAX_BLOCK);
@@ -338,7 +344,7 @@ fn choose_chunk_impl(
             }
             i = j;
         }
-    });
+    }
 }
 
 /// Whether an agent whose current option is `prev` may keep it this round.
@@ -426,7 +432,8 @@ fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSIDE: bool>(
                 u = f64::NEG_INFINITY;
             }
             row[i] = u;
-            mx[i] = if u > mx[i] { u } else { mx[i] };
+            let m = mx[i];
+            mx[i] = if u > m { u } else { m };
         }
     }
     if !OUTSIDE {

@@ -5,7 +5,7 @@
 
 mod monopoly;
 
-pub use monopoly::{monopoly_price, maximise_unimodal};
+pub use monopoly::{maximise_unimodal, monopoly_price};
 
 use crate::demand::VolumeDemand;
 use crate::model::*;
@@ -49,15 +49,31 @@ impl DemandOracle {
         let book = world.resource::<SegmentBook>().clone();
         let board = world.resource::<MarketBoard>().clone();
         let outside = *world.resource::<OutsideOption>();
-        let mut q = world.query::<(&SegmentIndex, &PriceSensitivity, &QualityWeight, &ReservationPrice, &BaseVolume)>();
+        let mut q = world.query::<(
+            &SegmentIndex,
+            &PriceSensitivity,
+            &QualityWeight,
+            &ReservationPrice,
+            &BaseVolume,
+        )>();
         let agents = q
             .iter(world)
-            .map(|(s, a, t, r, b)| Agent { segment: s.0 as usize, alpha: a.0, theta: t.0, reservation: r.0, base: b.0 })
+            .map(|(s, a, t, r, b)| Agent {
+                segment: s.0 as usize,
+                alpha: a.0,
+                theta: t.0,
+                reservation: r.0,
+                base: b.0,
+            })
             .collect();
         let segments = book
             .segments
             .iter()
-            .map(|s| Segment { outside: s.outside, volume: s.volume, scale: s.represents * s.volume_scale })
+            .map(|s| Segment {
+                outside: s.outside,
+                volume: s.volume,
+                scale: s.represents * s.volume_scale,
+            })
             .collect();
         let mut self_host: Vec<(f64, f64)> = outside.self_host.into_iter().collect();
         for j in 0..board.names.len() {
@@ -65,7 +81,12 @@ impl DemandOracle {
                 self_host.push((board.quality[j], board.marginal_cost[j] * m));
             }
         }
-        Self { agents, segments, quality: board.quality.clone(), self_host }
+        Self {
+            agents,
+            segments,
+            quality: board.quality.clone(),
+            self_host,
+        }
     }
 
     /// The oracle of a scenario's market at round 0.
@@ -86,7 +107,11 @@ impl DemandOracle {
         let mut e = vec![0.0; v];
         for a in &self.agents {
             let seg = &self.segments[a.segment];
-            let mut mx = if seg.outside { self.outside_utility(a) } else { f64::NEG_INFINITY };
+            let mut mx = if seg.outside {
+                self.outside_utility(a)
+            } else {
+                f64::NEG_INFINITY
+            };
             let u0 = mx;
             for j in 0..v {
                 e[j] = if offered[j] && prices[j] <= a.reservation {
@@ -101,7 +126,11 @@ impl DemandOracle {
             }
             let mut total = if seg.outside { (u0 - mx).exp() } else { 0.0 };
             for x in e.iter_mut() {
-                *x = if *x == f64::NEG_INFINITY { 0.0 } else { (*x - mx).exp() };
+                *x = if *x == f64::NEG_INFINITY {
+                    0.0
+                } else {
+                    (*x - mx).exp()
+                };
                 total += *x;
             }
             for j in 0..v {
@@ -115,10 +144,16 @@ impl DemandOracle {
 
     /// Profit margins times quantities, USD per round.
     pub fn profits(&self, prices: &[f64], costs: &[f64], offered: &[bool]) -> Vec<f64> {
-        self.quantities(prices, offered).iter().enumerate().map(|(j, q)| (prices[j] - costs[j]) * q).collect()
+        self.quantities(prices, offered)
+            .iter()
+            .enumerate()
+            .map(|(j, q)| (prices[j] - costs[j]) * q)
+            .collect()
     }
 
     fn outside_utility(&self, a: &Agent) -> f64 {
-        self.self_host.iter().fold(0.0f64, |u, &(q, p)| u.max(a.theta * q - a.alpha * p))
+        self.self_host
+            .iter()
+            .fold(0.0f64, |u, &(q, p)| u.max(a.theta * q - a.alpha * p))
     }
 }

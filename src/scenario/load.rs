@@ -84,7 +84,11 @@ pub fn type_tree(
         // Unknown keys are found inside their parent: point at the key itself.
         if let Some(field) = backticked_after(&message, "unknown field ") {
             if !(key == field || key.ends_with(&format!(".{field}"))) {
-                key = if key.is_empty() { field.to_string() } else { format!("{key}.{field}") };
+                key = if key.is_empty() {
+                    field.to_string()
+                } else {
+                    format!("{key}.{field}")
+                };
             }
         }
         let message = humanise(&message);

@@ -216,7 +216,14 @@ fn check_spec(s: &ScenarioSpec, c: &mut Checker) {
         }
         check_vendor(v, &p, c);
         if v.enters_at >= s.rounds && s.rounds > 0 {
-            c.warn(&format!("{p}.enters_at"), format!("round {} is after the last round ({}): the vendor never enters", v.enters_at, s.rounds - 1));
+            c.warn(
+                &format!("{p}.enters_at"),
+                format!(
+                    "round {} is after the last round ({}): the vendor never enters",
+                    v.enters_at,
+                    s.rounds - 1
+                ),
+            );
         }
     }
     if !s.vendors.is_empty() && s.vendors.iter().all(|v| v.enters_at > 0) {

@@ -37,9 +37,16 @@ pub fn grow_segments(
 
 /// Vendors whose entry round has come join the market (and pay for training their model if the
 /// scenario says so).
-pub fn admit_entrants(clock: Res<RoundClock>, mut vendors: Query<(&Vendor, &mut Presence, &mut Costs)>) {
+pub fn admit_entrants(
+    clock: Res<RoundClock>,
+    mut vendors: Query<(&Vendor, &mut Presence, &mut Costs)>,
+) {
     for (_, mut presence, mut costs) in &mut vendors {
-        if !presence.active && presence.exited_round.is_none() && presence.enters_at == clock.round && clock.round > 0 {
+        if !presence.active
+            && presence.exited_round.is_none()
+            && presence.enters_at == clock.round
+            && clock.round > 0
+        {
             presence.active = true;
             if presence.charge_training_on_entry {
                 let costs = &mut *costs;

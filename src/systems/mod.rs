@@ -71,7 +71,9 @@ pub fn round_schedule() -> Schedule {
             .chain(),
     );
     schedule.add_systems((
-        (admit_entrants, grow_segments).chain().in_set(Stage::ApplyEvents),
+        (admit_entrants, grow_segments)
+            .chain()
+            .in_set(Stage::ApplyEvents),
         update_costs.in_set(Stage::UpdateCosts),
         (set_prices, post_offers).chain().in_set(Stage::SetPrices),
         choose_offers.in_set(Stage::Choose),

@@ -18,23 +18,59 @@ pub fn run(s: &Scenario) -> Panels {
 /// Every f64 in the panels is finite (nulls are allowed, NaN and infinity are not).
 pub fn assert_all_finite(p: &Panels) {
     let v = &p.vendors;
-    for col in [&v.marginal_cost, &v.quality, &v.quantity_mtok, &v.share, &v.revenue, &v.variable_cost, &v.fixed_cost, &v.training_cost, &v.profit] {
-        assert!(col.iter().all(|x| x.is_finite()), "non-finite value in vendors: {col:?}");
+    for col in [
+        &v.marginal_cost,
+        &v.quality,
+        &v.quantity_mtok,
+        &v.share,
+        &v.revenue,
+        &v.variable_cost,
+        &v.fixed_cost,
+        &v.training_cost,
+        &v.profit,
+    ] {
+        assert!(
+            col.iter().all(|x| x.is_finite()),
+            "non-finite value in vendors: {col:?}"
+        );
     }
     for col in [&v.price, &v.cash, &v.capacity_mtok] {
-        assert!(col.iter().flatten().all(|x| x.is_finite()), "non-finite value in vendors: {col:?}");
+        assert!(
+            col.iter().flatten().all(|x| x.is_finite()),
+            "non-finite value in vendors: {col:?}"
+        );
     }
     let s = &p.segments;
-    for col in [&s.customers, &s.volume_mtok, &s.outside_share, &s.consumer_surplus, &s.switches] {
-        assert!(col.iter().all(|x| x.is_finite()), "non-finite value in segments: {col:?}");
+    for col in [
+        &s.customers,
+        &s.volume_mtok,
+        &s.outside_share,
+        &s.consumer_surplus,
+        &s.switches,
+    ] {
+        assert!(
+            col.iter().all(|x| x.is_finite()),
+            "non-finite value in segments: {col:?}"
+        );
     }
     assert!(s.avg_price_paid.iter().flatten().all(|x| x.is_finite()));
     let m = &p.market;
-    for col in [&m.volume_mtok, &m.consumer_surplus, &m.producer_surplus, &m.welfare] {
-        assert!(col.iter().all(|x| x.is_finite()), "non-finite value in market: {col:?}");
+    for col in [
+        &m.volume_mtok,
+        &m.consumer_surplus,
+        &m.producer_surplus,
+        &m.welfare,
+    ] {
+        assert!(
+            col.iter().all(|x| x.is_finite()),
+            "non-finite value in market: {col:?}"
+        );
     }
     for col in [&m.price_index, &m.min_price, &m.hhi] {
-        assert!(col.iter().flatten().all(|x| x.is_finite()), "non-finite value in market: {col:?}");
+        assert!(
+            col.iter().flatten().all(|x| x.is_finite()),
+            "non-finite value in market: {col:?}"
+        );
     }
 }
 

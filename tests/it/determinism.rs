@@ -44,7 +44,15 @@ fn parquet_contents_are_identical_on_one_and_two_threads() {
     for threads in ["1", "2", "3"] {
         let out = dir.path().join(format!("out{threads}"));
         pricewar()
-            .args(["run", file.to_str().unwrap(), "--quiet", "--threads", threads, "--out", out.to_str().unwrap()])
+            .args([
+                "run",
+                file.to_str().unwrap(),
+                "--quiet",
+                "--threads",
+                threads,
+                "--out",
+                out.to_str().unwrap(),
+            ])
             .assert()
             .success();
         outs.push(out);
@@ -54,8 +62,15 @@ fn parquet_contents_are_identical_on_one_and_two_threads() {
         assert!(a.height() > 0);
         for other in &outs[1..] {
             let b = read(&other.join(name));
-            assert!(a.equals_missing(&b), "{name} differs between thread counts:\n{a}\n{b}");
-            assert_eq!(std::fs::read(outs[0].join(name)).unwrap(), std::fs::read(other.join(name)).unwrap(), "{name} bytes differ");
+            assert!(
+                a.equals_missing(&b),
+                "{name} differs between thread counts:\n{a}\n{b}"
+            );
+            assert_eq!(
+                std::fs::read(outs[0].join(name)).unwrap(),
+                std::fs::read(other.join(name)).unwrap(),
+                "{name} bytes differ"
+            );
         }
     }
 }
@@ -64,7 +79,8 @@ fn parquet_contents_are_identical_on_one_and_two_threads() {
 fn a_different_seed_gives_a_different_run_and_the_same_seed_the_same() {
     let base = scenario(MARKET);
     let again = scenario(MARKET);
-    let other = pricewar::scenario::from_text(MARKET, Path::new("m.yaml"), &["seed=7".into()]).unwrap();
+    let other =
+        pricewar::scenario::from_text(MARKET, Path::new("m.yaml"), &["seed=7".into()]).unwrap();
     let (a, b, c) = (run(&base), run(&again), run(&other));
     assert_eq!(a, b);
     assert_ne!(a.vendors.quantity_mtok, c.vendors.quantity_mtok);

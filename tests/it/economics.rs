@@ -45,11 +45,17 @@ fn value_based_finds_the_monopoly_price_of_linear_demand() {
     let (a, b, c) = (1000.0, 5.0, 10.0);
     let closed_form = (a + b * c) / (2.0 * b);
     let benchmark = monopoly_price(&DemandOracle::from_scenario(&s), 0, c);
-    assert!((benchmark / closed_form - 1.0).abs() < 1e-6, "engine benchmark {benchmark} vs {closed_form}");
+    assert!(
+        (benchmark / closed_form - 1.0).abs() < 1e-6,
+        "engine benchmark {benchmark} vs {closed_form}"
+    );
     let p = run(&s);
     let last = *p.vendors.price.last().unwrap();
     let last = last.expect("the vendor is in the market");
-    assert!((last / benchmark - 1.0).abs() < 1e-3, "value_based settled at {last}, monopoly price {benchmark}");
+    assert!(
+        (last / benchmark - 1.0).abs() < 1e-3,
+        "value_based settled at {last}, monopoly price {benchmark}"
+    );
     // And its profit is the monopoly profit (105 − 10)(1000 − 525) = 45,125 USD per round.
     let profit = *p.vendors.profit.last().unwrap();
     assert!((profit / 45_125.0 - 1.0).abs() < 1e-3, "profit {profit}");
@@ -118,8 +124,15 @@ segments:
         let e = expected.vendors.share[j];
         let err_big = (big.vendors.share[j] - e).abs();
         // Binomial standard error of a share with 400,000 draws is below 8e-4.
-        assert!(err_big < 4e-3, "vendor {j}: sampled {} vs expected {e}", big.vendors.share[j]);
+        assert!(
+            err_big < 4e-3,
+            "vendor {j}: sampled {} vs expected {e}",
+            big.vendors.share[j]
+        );
         let err_small = (small.vendors.share[j] - small_x.vendors.share[j]).abs();
-        assert!(err_big <= err_small.max(2e-3), "error does not shrink: {err_big} vs {err_small}");
+        assert!(
+            err_big <= err_small.max(2e-3),
+            "error does not shrink: {err_big} vs {err_small}"
+        );
     }
 }

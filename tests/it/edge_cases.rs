@@ -68,14 +68,19 @@ segments:
         let p = run(&s);
         assert_all_finite(&p);
         let last = p.market.len() - 1;
-        assert_eq!(p.market.active_vendors[last], 0, "outside_option: {outside}");
+        assert_eq!(
+            p.market.active_vendors[last], 0,
+            "outside_option: {outside}"
+        );
         assert_eq!(p.market.price_index[last], None);
         assert_eq!(p.market.min_price[last], None);
         assert_eq!(p.market.hhi[last], None);
         assert_eq!(p.market.volume_mtok[last], 0.0);
         assert_eq!(p.segments.avg_price_paid[last], None);
         // The exit round still shows the vendor in the market; afterwards its price is null.
-        let b_rows: Vec<usize> = (0..p.vendors.len()).filter(|&i| p.vendors.vendor[i] == "B").collect();
+        let b_rows: Vec<usize> = (0..p.vendors.len())
+            .filter(|&i| p.vendors.vendor[i] == "B")
+            .collect();
         assert!(p.vendors.active[b_rows[0]]);
         assert!(p.vendors.cash[b_rows[0]].unwrap() < 0.0);
         assert!(!p.vendors.active[b_rows[1]]);

@@ -27,17 +27,33 @@ fn rejects(yaml: &str, expected: &[&str]) {
     std::fs::write(&file, yaml).unwrap();
     let out = dir.path().join("out");
     for args in [
-        vec!["run", file.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        vec![
+            "run",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
         vec!["validate", file.to_str().unwrap()],
     ] {
         let assert = pricewar().args(&args).assert().failure();
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
         for e in expected {
-            assert!(stderr.contains(e), "`{}`: message lacks {e:?}:\n{stderr}", args[0]);
+            assert!(
+                stderr.contains(e),
+                "`{}`: message lacks {e:?}:\n{stderr}",
+                args[0]
+            );
         }
-        assert!(stderr.contains("bad.yaml"), "message does not name the file:\n{stderr}");
+        assert!(
+            stderr.contains("bad.yaml"),
+            "message does not name the file:\n{stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{stderr}");
-        assert_eq!(stderr.trim().lines().count(), 1, "one clear message:\n{stderr}");
+        assert_eq!(
+            stderr.trim().lines().count(),
+            1,
+            "one clear message:\n{stderr}"
+        );
     }
     assert!(!out.exists(), "output was written for a bad scenario");
 }
@@ -47,23 +63,45 @@ fn the_good_file_is_good() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("good.yaml");
     std::fs::write(&file, GOOD).unwrap();
-    pricewar().args(["validate", file.to_str().unwrap()]).assert().success();
+    pricewar()
+        .args(["validate", file.to_str().unwrap()])
+        .assert()
+        .success();
 }
 
 #[test]
 fn malformed_yaml_names_line_and_column() {
-    rejects("name: bad\nrounds: 3\nvendors: [\n  {name: A\nsegments: []\n", &["bad.yaml:", "not valid YAML"]);
+    rejects(
+        "name: bad\nrounds: 3\nvendors: [\n  {name: A\nsegments: []\n",
+        &["bad.yaml:", "not valid YAML"],
+    );
 }
 
 #[test]
 fn unknown_key_names_its_path_line_and_the_allowed_keys() {
-    let yaml = GOOD.replace("      marginal: 1\n", "      marginal: 1\n      margnial: 2\n");
-    rejects(&yaml, &["bad.yaml:9:", "vendors[0].cost.margnial", "unknown key `margnial`", "allowed:", "marginal", "fixed"]);
+    let yaml = GOOD.replace(
+        "      marginal: 1\n",
+        "      marginal: 1\n      margnial: 2\n",
+    );
+    rejects(
+        &yaml,
+        &[
+            "bad.yaml:9:",
+            "vendors[0].cost.margnial",
+            "unknown key `margnial`",
+            "allowed:",
+            "marginal",
+            "fixed",
+        ],
+    );
 }
 
 #[test]
 fn unknown_top_level_key_is_rejected() {
-    rejects(&format!("{GOOD}rouns: 4\n"), &["bad.yaml:15:", "rouns", "unknown key", "rounds"]);
+    rejects(
+        &format!("{GOOD}rouns: 4\n"),
+        &["bad.yaml:15:", "rouns", "unknown key", "rounds"],
+    );
 }
 
 #[test]
@@ -75,13 +113,26 @@ fn wrong_type_names_path_line_and_expected_type() {
 #[test]
 fn unknown_kind_lists_the_allowed_kinds() {
     let yaml = GOOD.replace("kind: linear", "kind: cubic");
-    rejects(&yaml, &["bad.yaml:", "vendors[0].cost", "unknown kind `cubic`", "compute", "linear", "quadratic"]);
+    rejects(
+        &yaml,
+        &[
+            "bad.yaml:",
+            "vendors[0].cost",
+            "unknown kind `cubic`",
+            "compute",
+            "linear",
+            "quadratic",
+        ],
+    );
 }
 
 #[test]
 fn negative_cost_is_rejected() {
     let yaml = GOOD.replace("marginal: 1", "marginal: -1");
-    rejects(&yaml, &["bad.yaml:8:", "vendors[0].cost.marginal", ">= 0", "-1"]);
+    rejects(
+        &yaml,
+        &["bad.yaml:8:", "vendors[0].cost.marginal", ">= 0", "-1"],
+    );
 }
 
 #[test]
@@ -93,22 +144,47 @@ fn zero_vendors_is_rejected() {
 #[test]
 fn probability_above_one_is_rejected() {
     let yaml = GOOD.replace("review_probability: 0.5", "review_probability: 1.5");
-    rejects(&yaml, &["bad.yaml:14:", "segments[0].choice.review_probability", "[0, 1]", "1.5"]);
+    rejects(
+        &yaml,
+        &[
+            "bad.yaml:14:",
+            "segments[0].choice.review_probability",
+            "[0, 1]",
+            "1.5",
+        ],
+    );
 }
 
 #[test]
 fn non_positive_price_sensitivity_distribution_is_rejected() {
-    let yaml = GOOD.replace("price_sensitivity: 1", "price_sensitivity: { dist: normal, mean: 1, sd: 0.5 }");
-    rejects(&yaml, &["bad.yaml:12:", "segments[0].price_sensitivity", "> 0", "lognormal"]);
+    let yaml = GOOD.replace(
+        "price_sensitivity: 1",
+        "price_sensitivity: { dist: normal, mean: 1, sd: 0.5 }",
+    );
+    rejects(
+        &yaml,
+        &[
+            "bad.yaml:12:",
+            "segments[0].price_sensitivity",
+            "> 0",
+            "lognormal",
+        ],
+    );
 }
 
 #[test]
 fn missing_file_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let assert = pricewar().args(["run", "no/such/file.yaml", "--out", out.to_str().unwrap()]).assert().failure();
+    let assert = pricewar()
+        .args(["run", "no/such/file.yaml", "--out", out.to_str().unwrap()])
+        .assert()
+        .failure();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-    assert!(stderr.contains("no/such/file.yaml") && stderr.contains("cannot read"), "{stderr}");
+    assert!(
+        stderr.contains("no/such/file.yaml") && stderr.contains("cannot read"),
+        "{stderr}"
+    );
     assert!(!out.exists());
 }
 
@@ -117,22 +193,50 @@ fn bad_override_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.yaml");
     std::fs::write(&file, GOOD).unwrap();
-    let assert = pricewar().args(["validate", file.to_str().unwrap(), "--set", "vendors[3].initial_price=1"]).assert().failure();
+    let assert = pricewar()
+        .args([
+            "validate",
+            file.to_str().unwrap(),
+            "--set",
+            "vendors[3].initial_price=1",
+        ])
+        .assert()
+        .failure();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-    assert!(stderr.contains("vendors[3]") && stderr.contains("has 1 items"), "{stderr}");
-    let assert = pricewar().args(["validate", file.to_str().unwrap(), "--set", "rounds=0"]).assert().failure();
+    assert!(
+        stderr.contains("vendors[3]") && stderr.contains("has 1 items"),
+        "{stderr}"
+    );
+    let assert = pricewar()
+        .args(["validate", file.to_str().unwrap(), "--set", "rounds=0"])
+        .assert()
+        .failure();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-    assert!(stderr.contains("rounds") && stderr.contains("--set"), "{stderr}");
+    assert!(
+        stderr.contains("rounds") && stderr.contains("--set"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn several_problems_are_all_reported() {
-    let yaml = GOOD.replace("marginal: 1", "marginal: -1").replace("review_probability: 0.5", "review_probability: 2");
+    let yaml = GOOD
+        .replace("marginal: 1", "marginal: -1")
+        .replace("review_probability: 0.5", "review_probability: 2");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.yaml");
     std::fs::write(&file, yaml).unwrap();
-    let assert = pricewar().args(["validate", file.to_str().unwrap()]).assert().failure();
+    let assert = pricewar()
+        .args(["validate", file.to_str().unwrap()])
+        .assert()
+        .failure();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-    assert!(stderr.contains("bad.yaml:8: vendors[0].cost.marginal"), "{stderr}");
-    assert!(stderr.contains("bad.yaml:14: segments[0].choice.review_probability"), "{stderr}");
+    assert!(
+        stderr.contains("bad.yaml:8: vendors[0].cost.marginal"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("bad.yaml:14: segments[0].choice.review_probability"),
+        "{stderr}"
+    );
 }

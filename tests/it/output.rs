@@ -4,11 +4,16 @@ use crate::common::*;
 use polars::prelude::*;
 
 fn read(path: &std::path::Path) -> DataFrame {
-    ParquetReader::new(std::fs::File::open(path).unwrap()).finish().unwrap()
+    ParquetReader::new(std::fs::File::open(path).unwrap())
+        .finish()
+        .unwrap()
 }
 
 fn schema_of(df: &DataFrame) -> Vec<(String, DataType)> {
-    df.schema().iter().map(|(n, t)| (n.to_string(), t.clone())).collect()
+    df.schema()
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.clone()))
+        .collect()
 }
 
 #[test]
@@ -16,7 +21,15 @@ fn panels_have_the_documented_schema_and_row_counts() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
     pricewar()
-        .args(["run", "scenarios/china-2024.yaml", "--quiet", "--rounds", "6", "--out", out.to_str().unwrap()])
+        .args([
+            "run",
+            "scenarios/china-2024.yaml",
+            "--quiet",
+            "--rounds",
+            "6",
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .current_dir(root())
         .assert()
         .success();
@@ -42,7 +55,13 @@ fn panels_have_the_documented_schema_and_row_counts() {
         ("active", Boolean),
         ("capacity_mtok", Float64),
     ];
-    assert_eq!(schema_of(&v), expect_v.iter().map(|(n, t)| (n.to_string(), t.clone())).collect::<Vec<_>>());
+    assert_eq!(
+        schema_of(&v),
+        expect_v
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.clone()))
+            .collect::<Vec<_>>()
+    );
     assert_eq!(v.height(), 6 * vendors);
     let s = read(&out.join("segments.parquet"));
     let expect_s = [
@@ -57,7 +76,13 @@ fn panels_have_the_documented_schema_and_row_counts() {
         ("consumer_surplus", Float64),
         ("switches", Float64),
     ];
-    assert_eq!(schema_of(&s), expect_s.iter().map(|(n, t)| (n.to_string(), t.clone())).collect::<Vec<_>>());
+    assert_eq!(
+        schema_of(&s),
+        expect_s
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.clone()))
+            .collect::<Vec<_>>()
+    );
     assert_eq!(s.height(), 6 * segments);
     let m = read(&out.join("market.parquet"));
     let expect_m = [
@@ -72,7 +97,13 @@ fn panels_have_the_documented_schema_and_row_counts() {
         ("producer_surplus", Float64),
         ("welfare", Float64),
     ];
-    assert_eq!(schema_of(&m), expect_m.iter().map(|(n, t)| (n.to_string(), t.clone())).collect::<Vec<_>>());
+    assert_eq!(
+        schema_of(&m),
+        expect_m
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.clone()))
+            .collect::<Vec<_>>()
+    );
     assert_eq!(m.height(), 6);
     // Rounds 0..6 for every vendor; shares of active vendors sum to one in rounds with volume.
     let rounds = v.column("round").unwrap().u32().unwrap();
@@ -85,13 +116,20 @@ fn panels_have_the_documented_schema_and_row_counts() {
         .agg([col("share").sum().alias("total")])
         .collect()
         .unwrap();
-    for t in by_round.column("total").unwrap().f64().unwrap().into_no_null_iter() {
+    for t in by_round
+        .column("total")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .into_no_null_iter()
+    {
         assert!((t - 1.0).abs() < 1e-9, "shares sum to {t}");
     }
     // The resolved scenario reloads and the manifest counts the rows.
     let resolved = out.join("scenario.yaml");
     pricewar::scenario::load(&resolved, &[]).expect("resolved scenario is valid");
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["rows"]["vendors"], 6 * vendors);
     assert_eq!(manifest["rounds"], 6);
 }
