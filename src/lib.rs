@@ -28,6 +28,7 @@ pub mod app;
 pub mod cost;
 pub mod demand;
 pub mod equilibrium;
+pub mod metrics;
 pub mod model;
 pub mod numerics;
 pub mod output;
