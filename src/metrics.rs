@@ -8,7 +8,11 @@ pub fn hhi(shares: &[f64]) -> f64 {
 
 /// Concentration class under the 2023 US Merger Guidelines: above 1,800 is highly concentrated.
 pub fn concentration_2023(hhi: f64) -> &'static str {
-    if hhi > 1800.0 { "highly concentrated" } else { "not highly concentrated" }
+    if hhi > 1800.0 {
+        "highly concentrated"
+    } else {
+        "not highly concentrated"
+    }
 }
 
 /// Concentration class under the 2010 US Horizontal Merger Guidelines: below 1,500
@@ -26,7 +30,12 @@ pub fn concentration_2010(hhi: f64) -> &'static str {
 /// The factor by which a price falls per year, from `first` to `last` over `rounds_elapsed`
 /// rounds: (first/last)^(rounds_per_year/rounds_elapsed). 4 means prices fall to a quarter each
 /// year. None when undefined (no time elapsed, or a price that is not positive).
-pub fn annualised_decline(first: f64, last: f64, rounds_elapsed: f64, rounds_per_year: f64) -> Option<f64> {
+pub fn annualised_decline(
+    first: f64,
+    last: f64,
+    rounds_elapsed: f64,
+    rounds_per_year: f64,
+) -> Option<f64> {
     if !(first > 0.0 && last > 0.0 && rounds_elapsed > 0.0 && rounds_per_year > 0.0) {
         return None;
     }
@@ -42,7 +51,9 @@ pub fn lerner(price: f64, marginal_cost: f64) -> Option<f64> {
 /// Logit consumer surplus per unit of demand, μ·ln(exp(a_0/μ) + Σ_j exp((a_j − p_j)/μ)), with
 /// the outside option's utility a_0 (0 for not buying); μ = 1/α is the logit scale in USD.
 pub fn logit_consumer_surplus(mu: f64, outside: f64, offers: &[(f64, f64)]) -> f64 {
-    let terms: Vec<f64> = std::iter::once(outside / mu).chain(offers.iter().map(|&(a, p)| (a - p) / mu)).collect();
+    let terms: Vec<f64> = std::iter::once(outside / mu)
+        .chain(offers.iter().map(|&(a, p)| (a - p) / mu))
+        .collect();
     let m = terms.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     mu * (m + terms.iter().map(|t| (t - m).exp()).sum::<f64>().ln())
 }

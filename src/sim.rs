@@ -126,11 +126,18 @@ impl Simulation {
         world.insert_resource(Offers::default());
         world.insert_resource(ChoiceTally::default());
         world.insert_resource(Panels::default());
+        world.insert_resource(Execution::default());
         Simulation {
             world,
             schedule: round_schedule(),
             rounds: spec.rounds,
         }
+    }
+
+    /// Whether buyers choose in parallel (default true). Sweeps that run many simulations in
+    /// parallel turn it off; results do not change.
+    pub fn set_parallel_buyers(&mut self, parallel: bool) {
+        self.world.resource_mut::<Execution>().parallel_buyers = parallel;
     }
 
     /// Plays one round.

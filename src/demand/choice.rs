@@ -188,6 +188,9 @@ thread_local! {
 /// `choice` holds each row's current option and receives the new one; `alloc` holds, for
 /// `expected`-mode rows, the share of the agent's volume on each option (V + 1 per row; empty
 /// when no segment is in expected mode); `partials` is reused scratch for the per-chunk tallies.
+/// With `parallel` false the chunks run one after another on the calling thread (for sweeps,
+/// which parallelise across runs instead); the results are the same bits either way.
+#[allow(clippy::too_many_arguments)]
 pub fn choose_all(
     rows: BuyerRows,
     choice: &mut [CurrentChoice],
@@ -196,6 +199,7 @@ pub fn choose_all(
     key: u64,
     partials: &mut Vec<f64>,
     tally: &mut [f64],
+    parallel: bool,
 ) {
     let n_rows = rows.len();
     let tl = book.tally_len() * book.segments.len();
@@ -209,7 +213,16 @@ pub fn choose_all(
         let hi = (lo + CHUNK).min(n_rows);
         choose_chunk(rows.slice(lo, hi), ch, al, book, key, part);
     };
-    if alloc.is_empty() {
+    if !parallel {
+        let mut alloc_chunks = alloc.chunks_mut(CHUNK * stride);
+        for (c, (part, ch)) in partials
+            .chunks_mut(tl.max(1))
+            .zip(choice.chunks_mut(CHUNK))
+            .enumerate()
+        {
+            work(c, part, ch, alloc_chunks.next().unwrap_or(&mut []));
+        }
+    } else if alloc.is_empty() {
         partials
             .par_chunks_mut(tl.max(1))
             .zip(choice.par_chunks_mut(CHUNK))

@@ -111,3 +111,19 @@ pub struct ExpectedShares(pub Vec<f64>);
 /// The id the next spawned buyer gets.
 #[derive(Resource, Clone, Copy, Debug, Default)]
 pub struct NextBuyerId(pub u32);
+
+/// How a run uses threads.
+#[derive(Resource, Clone, Copy, Debug)]
+pub struct Execution {
+    /// Buyers choose in parallel chunks (true for single runs; sweeps parallelise across runs
+    /// instead and set it false). Results are identical either way.
+    pub parallel_buyers: bool,
+}
+
+impl Default for Execution {
+    fn default() -> Self {
+        Self {
+            parallel_buyers: true,
+        }
+    }
+}

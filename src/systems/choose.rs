@@ -24,6 +24,7 @@ pub fn choose_offers(
     clock: Res<RoundClock>,
     mut tally: ResMut<ChoiceTally>,
     mut shares: ResMut<ExpectedShares>,
+    execution: Res<Execution>,
 ) {
     let book = &offers.0;
     let tally = &mut *tally;
@@ -62,6 +63,7 @@ pub fn choose_offers(
             key,
             &mut tally.partials,
             &mut table_tally,
+            execution.parallel_buyers,
         );
         for (t, x) in tally.values.iter_mut().zip(&table_tally) {
             *t += x;

@@ -58,6 +58,7 @@ fn run(a: &mut Agents, alloc: &mut Vec<f64>, b: &OfferBook, key: u64) -> Vec<f64
     let mut tally = vec![0.0; b.tally_len() * b.segments.len()];
     let mut partials = Vec::new();
     let choice = &mut a.choice.clone();
+    let alloc_before = alloc.clone();
     let rows = BuyerRows {
         id: &a.id,
         segment: &a.seg,
@@ -66,7 +67,30 @@ fn run(a: &mut Agents, alloc: &mut Vec<f64>, b: &OfferBook, key: u64) -> Vec<f64
         reservation: &a.res,
         base: &a.base,
     };
-    choose_all(rows, choice, alloc, b, key, &mut partials, &mut tally);
+    choose_all(rows, choice, alloc, b, key, &mut partials, &mut tally, true);
+    // The sequential path gives the same bits.
+    let mut tally2 = vec![0.0; tally.len()];
+    let mut choice2 = a.choice.clone();
+    let mut alloc2 = alloc_before;
+    choose_all(
+        rows,
+        &mut choice2,
+        &mut alloc2,
+        b,
+        key,
+        &mut partials,
+        &mut tally2,
+        false,
+    );
+    assert_eq!(
+        tally.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+        tally2.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+    );
+    assert_eq!(*choice, choice2);
+    assert_eq!(
+        alloc.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+        alloc2.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+    );
     a.choice = choice.clone();
     tally
 }
