@@ -28,6 +28,7 @@ pub mod app;
 pub mod cost;
 pub mod demand;
 pub mod equilibrium;
+pub mod learning;
 pub mod metrics;
 pub mod model;
 pub mod numerics;

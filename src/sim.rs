@@ -3,10 +3,12 @@
 
 use crate::cost::{CostCurve, CostDrivers};
 use crate::demand::VolumeDemand;
+use crate::equilibrium::{Benchmarks, DemandOracle, market_benchmarks};
+use crate::learning::{LearningReport, train};
 use crate::model::*;
 use crate::output::Panels;
 use crate::rng::{Purpose, Stream};
-use crate::scenario::{ChoiceMode, Scenario, SegmentSpec, StrategySpec, VendorSpec};
+use crate::scenario::{ChoiceMode, EventSpec, Scenario, SegmentSpec, StrategySpec, VendorSpec};
 use crate::strategy::Strategy;
 use crate::systems::round_schedule;
 use bevy_ecs::prelude::*;
@@ -17,6 +19,9 @@ pub struct Simulation {
     world: World,
     schedule: Schedule,
     rounds: u32,
+    benchmarks: bool,
+    first_benchmarks: Option<Benchmarks>,
+    learning: Option<LearningReport>,
 }
 
 /// What a finished run returns.
@@ -26,10 +31,15 @@ pub struct RunResult {
     pub panels: Panels,
     /// Buyer agents at the end of the run.
     pub agents: u64,
+    /// Benchmarks of the market in the first and in the last round (when the scenario asks).
+    pub benchmarks: Vec<Benchmarks>,
+    /// What Q-learning vendors learned before round 0 (when there are any).
+    pub learning: Option<LearningReport>,
 }
 
 impl Simulation {
-    /// Builds the world of `scenario` for run `run_id` (0 for a single run).
+    /// Builds the world of `scenario` for run `run_id` (0 for a single run). Q-learning vendors
+    /// are trained here, before round 0.
     pub fn new(scenario: &Scenario, run_id: u64) -> Self {
         let spec = scenario.spec();
         let mut world = World::new();
@@ -45,9 +55,23 @@ impl Simulation {
             self_host: spec
                 .outside_option
                 .self_host
-                .as_ref()
-                .map(|s| (s.quality, s.price)),
+                .iter()
+                .map(|s| (s.quality, s.price))
+                .collect(),
         });
+        let mut events = spec.events.clone();
+        events.sort_by_key(EventSpec::round);
+        let enters_at = |i: usize| {
+            events
+                .iter()
+                .find_map(|e| match e {
+                    EventSpec::Entry { round, vendor } if *vendor == spec.vendors[i].name => {
+                        Some(*round)
+                    }
+                    _ => None,
+                })
+                .unwrap_or(spec.vendors[i].enters_at)
+        };
 
         // Vendors.
         let v = spec.vendors.len();
@@ -55,19 +79,29 @@ impl Simulation {
             names: spec.vendors.iter().map(|x| x.name.clone()).collect(),
             posted: vec![0.0; v],
             last_posted: vec![0.0; v],
-            active: spec.vendors.iter().map(|x| x.enters_at == 0).collect(),
-            last_active: spec.vendors.iter().map(|x| x.enters_at == 0).collect(),
+            active: (0..v).map(|i| enters_at(i) == 0).collect(),
+            last_active: (0..v).map(|i| enters_at(i) == 0).collect(),
             quality: vec![0.0; v],
             marginal_cost: vec![0.0; v],
             self_host_multiple: vec![None; v],
         };
+        let mut needs_demand = false;
         for (index, vs) in spec.vendors.iter().enumerate() {
-            let (bundle, initial_price) = vendor_entity(vs, index, spec.rounds_per_year);
+            let (bundle, initial_price) =
+                vendor_entity(vs, index, enters_at(index), spec.rounds_per_year);
             board.last_posted[index] = initial_price;
             board.posted[index] = initial_price;
             board.quality[index] = vs.model.quality;
             board.marginal_cost[index] = bundle.1.marginal_cost_per_mtok;
+            needs_demand |= bundle.6.0.needs_demand();
+            let capacity = Capacity {
+                rule: vs.capacity.as_ref().map_or(CapacityRule::Unlimited, |c| {
+                    CapacityRule::from_keys(c.gpus, c.mtok_per_round)
+                }),
+                mtok_per_round: None,
+            };
             let mut e = world.spawn(bundle);
+            e.insert(capacity);
             if let Some(ow) = &vs.open_weight {
                 e.insert(OpenWeight {
                     self_host_cost_multiple: ow.self_host_cost_multiple,
@@ -127,10 +161,27 @@ impl Simulation {
         world.insert_resource(ChoiceTally::default());
         world.insert_resource(Panels::default());
         world.insert_resource(Execution::default());
+        world.insert_resource(EventBook { events });
+        world.insert_resource(Policy::default());
+        world.insert_resource(Rationing::default());
+        let oracle = needs_demand
+            .then(|| DemandOracle::from_world(&mut world, DemandOracle::DEFAULT_MAX_AGENTS));
+        world.insert_resource(DemandView {
+            oracle,
+            agents_seen: next_id,
+        });
+
+        let learning = train(&mut world, seed, run_id);
+        let first_benchmarks = spec
+            .benchmarks
+            .then(|| market_benchmarks(&mut world, DemandOracle::DEFAULT_MAX_AGENTS));
         Simulation {
             world,
             schedule: round_schedule(),
             rounds: spec.rounds,
+            benchmarks: spec.benchmarks,
+            first_benchmarks,
+            learning,
         }
     }
 
@@ -160,6 +211,11 @@ impl Simulation {
         &mut self.world
     }
 
+    /// What Q-learning vendors learned before round 0, if there are any.
+    pub fn learning(&self) -> Option<&LearningReport> {
+        self.learning.as_ref()
+    }
+
     /// Plays every remaining round, calling `on_round` after each, and returns the panels.
     pub fn run(mut self, mut on_round: impl FnMut(u32)) -> RunResult {
         while self.round() < self.rounds {
@@ -167,16 +223,29 @@ impl Simulation {
             self.step();
             on_round(r);
         }
+        let mut benchmarks: Vec<Benchmarks> = self.first_benchmarks.take().into_iter().collect();
+        if self.benchmarks && self.rounds > 0 {
+            let mut last = market_benchmarks(&mut self.world, DemandOracle::DEFAULT_MAX_AGENTS);
+            last.round = self.rounds - 1;
+            benchmarks.push(last);
+        }
         let agents = self.world.resource::<NextBuyerId>().0 as u64;
         let panels = self.world.remove_resource::<Panels>().unwrap_or_default();
-        RunResult { panels, agents }
+        RunResult {
+            panels,
+            agents,
+            benchmarks,
+            learning: self.learning,
+        }
     }
 }
 
 /// The components of a vendor at the start of a run, and its initial price.
+#[allow(clippy::type_complexity)]
 fn vendor_entity(
     vs: &VendorSpec,
     index: usize,
+    enters_at: u32,
     rounds_per_year: f64,
 ) -> (
     (
@@ -195,7 +264,7 @@ fn vendor_entity(
     let mut drivers = CostDrivers::default();
     curve.update_drivers(&mut drivers, 0);
     let mc = curve.marginal_cost(&drivers, 0.0);
-    let training_due = if vs.finances.charge_initial_training && vs.enters_at == 0 {
+    let training_due = if vs.finances.charge_initial_training && enters_at == 0 {
         curve.training_cost(&drivers)
     } else {
         0.0
@@ -210,6 +279,7 @@ fn vendor_entity(
         (
             Vendor { index },
             Costs {
+                spec: vs.cost.clone(),
                 curve,
                 drivers,
                 marginal_cost_per_mtok: mc,
@@ -226,10 +296,11 @@ fn vendor_entity(
                 operating_cost_usd: vs.finances.operating_cost,
             },
             Presence {
-                active: vs.enters_at == 0,
-                enters_at: vs.enters_at,
+                active: enters_at == 0,
+                enters_at,
                 exited_round: None,
                 charge_training_on_entry: vs.finances.charge_initial_training,
+                rounds_active: 0,
             },
             Pricing(strategy),
             Outcome::default(),

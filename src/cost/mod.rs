@@ -89,8 +89,10 @@ pub struct CostDrivers {
     pub efficiency: f64,
     /// Wright's-law multiplier.
     pub learning: f64,
-    /// Multiplier on GPU prices from shocks and compute subsidies (1 = none).
+    /// Multiplier on GPU prices from shocks (1 = none).
     pub gpu_price: f64,
+    /// Fraction of GPU cost paid by a compute subsidy (0 = none).
+    pub compute_subsidy: f64,
     /// Mtok served so far.
     pub cumulative_mtok: f64,
 }
@@ -102,6 +104,7 @@ impl Default for CostDrivers {
             efficiency: 1.0,
             learning: 1.0,
             gpu_price: 1.0,
+            compute_subsidy: 0.0,
             cumulative_mtok: 0.0,
         }
     }
@@ -171,6 +174,7 @@ impl CostCurve {
                     * drivers.efficiency
                     * drivers.learning
                     * drivers.gpu_price
+                    * (1.0 - drivers.compute_subsidy)
             }
             CostCurve::Linear { marginal, .. } => *marginal,
             CostCurve::Quadratic { a, b, .. } => 2.0 * a * q + b,
@@ -198,7 +202,11 @@ impl CostCurve {
     pub fn training_cost(&self, drivers: &CostDrivers) -> f64 {
         match self {
             CostCurve::Compute(k) => {
-                k.training_gpu_hours() * k.gpu_hour_usd * drivers.hardware * drivers.gpu_price
+                k.training_gpu_hours()
+                    * k.gpu_hour_usd
+                    * drivers.hardware
+                    * drivers.gpu_price
+                    * (1.0 - drivers.compute_subsidy)
             }
             _ => 0.0,
         }

@@ -1,6 +1,7 @@
 //! Buyer demand: logit choice among vendors and the outside option, and volume demand.
 
 pub mod choice;
+pub mod ration;
 pub mod volume;
 
 pub use choice::{BuyerRows, OfferBook, SegmentOffer, choose_all};

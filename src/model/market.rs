@@ -1,6 +1,8 @@
 //! Market-wide resources.
 
 use crate::demand::{OfferBook, VolumeDemand};
+use crate::equilibrium::DemandOracle;
+use crate::scenario::EventSpec;
 use crate::scenario::{ChoiceMode, SegmentSpec};
 use bevy_ecs::prelude::*;
 
@@ -83,11 +85,12 @@ pub struct SegmentBook {
     pub segments: Vec<SegmentRules>,
 }
 
-/// The outside option's self-hosting alternative from the scenario.
-#[derive(Resource, Clone, Copy, Debug, Default)]
+/// The outside option's self-hosting alternatives (from the scenario and open-weight release
+/// events); open-weight hosts in the market add theirs each round.
+#[derive(Resource, Clone, Debug, Default)]
 pub struct OutsideOption {
     /// (quality, USD per Mtok).
-    pub self_host: Option<(f64, f64)>,
+    pub self_host: Vec<(f64, f64)>,
 }
 
 /// What buyers can choose from this round.
@@ -126,4 +129,40 @@ impl Default for Execution {
             parallel_buyers: true,
         }
     }
+}
+
+/// Policies in force this round, by vendor index (recomputed from the events every round).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Policy {
+    /// Price floor, USD per Mtok.
+    pub price_floor: Vec<Option<f64>>,
+    /// Per-token subsidy, USD per Mtok sold.
+    pub subsidy_per_mtok: Vec<f64>,
+    /// Fraction of GPU cost paid by the state.
+    pub compute_subsidy: Vec<f64>,
+}
+
+/// The scenario's events, in round order.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct EventBook {
+    /// Events.
+    pub events: Vec<EventSpec>,
+}
+
+/// The scenario's demand as strategies see it (present only when a strategy needs it).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct DemandView {
+    /// The oracle (a sample of the buyers for large populations).
+    pub oracle: Option<DemandOracle>,
+    /// Buyer count the oracle's agents were drawn from.
+    pub agents_seen: u32,
+}
+
+/// What capacity did to demand this round.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Rationing {
+    /// Mtok each vendor's buyers wanted before rationing.
+    pub demand: Vec<f64>,
+    /// Capacity of each vendor this round (None: unlimited).
+    pub capacity: Vec<Option<f64>>,
 }

@@ -1,6 +1,7 @@
 //! Vendor components.
 
 use crate::cost::{CostCurve, CostDrivers};
+use crate::scenario::CostSpec;
 use crate::strategy::Strategy;
 use bevy_ecs::prelude::*;
 
@@ -21,6 +22,8 @@ pub struct ModelCard {
 /// A vendor's cost curve and what moves it.
 #[derive(Component, Clone, Debug)]
 pub struct Costs {
+    /// The cost spec the curve was built from (model releases rebuild the curve from it).
+    pub spec: CostSpec,
     /// The curve.
     pub curve: CostCurve,
     /// Trend, learning and shock multipliers.
@@ -58,6 +61,39 @@ pub struct Presence {
     pub exited_round: Option<u32>,
     /// Charge its model's training cost when it enters.
     pub charge_training_on_entry: bool,
+    /// Rounds it has been in the market so far.
+    pub rounds_active: u32,
+}
+
+/// Serving capacity.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Capacity {
+    /// How capacity is set.
+    pub rule: CapacityRule,
+    /// Mtok it can serve this round (None: unlimited).
+    pub mtok_per_round: Option<f64>,
+}
+
+/// How a vendor's capacity is set.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CapacityRule {
+    /// No limit.
+    Unlimited,
+    /// A number of GPUs: capacity follows serving throughput.
+    Gpus(f64),
+    /// A fixed number of Mtok per round.
+    Mtok(f64),
+}
+
+impl CapacityRule {
+    /// From the `gpus` / `mtok_per_round` keys (validated: at most one is set).
+    pub fn from_keys(gpus: Option<f64>, mtok: Option<f64>) -> Self {
+        match (gpus, mtok) {
+            (Some(g), _) => CapacityRule::Gpus(g),
+            (None, Some(m)) => CapacityRule::Mtok(m),
+            (None, None) => CapacityRule::Unlimited,
+        }
+    }
 }
 
 /// How the vendor prices.
@@ -76,6 +112,8 @@ pub struct OpenWeight {
 pub struct Outcome {
     /// Mtok sold.
     pub quantity_mtok: f64,
+    /// Mtok buyers wanted (more than sold when capacity rationed them).
+    pub demand_mtok: f64,
     /// Share of all vendors' volume, in [0, 1].
     pub share: f64,
     /// Revenue, USD.
@@ -86,6 +124,8 @@ pub struct Outcome {
     pub fixed_cost_usd: f64,
     /// Training cost charged, USD.
     pub training_cost_usd: f64,
-    /// Profit = revenue − variable − fixed − training, USD.
+    /// Per-token subsidy received, USD.
+    pub subsidy_usd: f64,
+    /// Profit = revenue + subsidy − variable − fixed − training, USD.
     pub profit_usd: f64,
 }

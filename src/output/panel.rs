@@ -19,6 +19,8 @@ pub struct VendorRow<'a> {
     pub quality: f64,
     /// Mtok sold.
     pub quantity_mtok: f64,
+    /// Mtok buyers wanted (above quantity when capacity rationed them).
+    pub demand_mtok: f64,
     /// Share of vendors' volume.
     pub share: f64,
     /// USD.
@@ -29,6 +31,8 @@ pub struct VendorRow<'a> {
     pub fixed_cost: f64,
     /// USD.
     pub training_cost: f64,
+    /// USD.
+    pub subsidy: f64,
     /// USD.
     pub profit: f64,
     /// USD (None when unlimited).
@@ -138,6 +142,8 @@ columns!(
     quality: f64 => id,
     /// Mtok.
     quantity_mtok: f64 => id,
+    /// Mtok.
+    demand_mtok: f64 => id,
     /// Share in [0, 1].
     share: f64 => id,
     /// USD.
@@ -148,6 +154,8 @@ columns!(
     fixed_cost: f64 => id,
     /// USD.
     training_cost: f64 => id,
+    /// USD.
+    subsidy: f64 => id,
     /// USD.
     profit: f64 => id,
     /// USD.

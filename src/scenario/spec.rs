@@ -31,6 +31,13 @@ pub struct ScenarioSpec {
     pub vendors: Vec<VendorSpec>,
     /// Buyer segments.
     pub segments: Vec<SegmentSpec>,
+    /// Events and policies at given rounds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventSpec>,
+    /// Compute the monopoly, Bertrand-Nash and joint-profit benchmarks of the market at the
+    /// first and last rounds (written to the manifest). Default true.
+    #[serde(default = "yes")]
+    pub benchmarks: bool,
 }
 
 fn default_rounds_per_year() -> f64 {
@@ -83,6 +90,22 @@ pub struct VendorSpec {
     /// Round in which the vendor enters the market (default 0: present from the start).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub enters_at: u32,
+    /// Serving capacity (default unlimited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<CapacitySpec>,
+}
+
+/// Serving capacity: a number of GPUs (compute costs; throughput follows the efficiency trend)
+/// or Mtok per round.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacitySpec {
+    /// GPUs serving the model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpus: Option<f64>,
+    /// Mtok per round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtok_per_round: Option<f64>,
 }
 
 fn is_zero(x: &u32) -> bool {
@@ -253,6 +276,261 @@ pub enum StrategySpec {
         #[serde(default)]
         floor: FloorSpec,
     },
+    /// The Bertrand best response to rivals' last prices under the scenario's demand (and the
+    /// vendor's capacity).
+    BestResponse {
+        /// Weight on the best response against the last price, in (0, 1] (1: jump to it).
+        #[serde(default = "one")]
+        smoothing: f64,
+    },
+    /// Edgeworth cycles: undercut the cheapest rival by `step` down to the floor; when rivals
+    /// sit at the floor, relent (with `relent_probability` each round) to marginal cost ×
+    /// (1 + `relent_markup`).
+    Edgeworth {
+        /// Cut as a fraction of the cheapest rival's price, in (0, 1).
+        step: f64,
+        /// Floor.
+        #[serde(default)]
+        floor: FloorSpec,
+        /// Markup over marginal cost of the price it relents to, > 0.
+        relent_markup: f64,
+        /// Probability of relenting in a round when rivals are at the floor, in (0, 1].
+        #[serde(default = "half")]
+        relent_probability: f64,
+    },
+    /// Tit for tat: copy the cheapest rival's last price, up or down, never below the floor.
+    TitForTat {
+        /// Floor.
+        #[serde(default)]
+        floor: FloorSpec,
+    },
+    /// Penetration pricing: marginal cost × (1 + markup) (a negative markup prices below cost)
+    /// for the first `rounds` rounds in the market, then the strategy `then`.
+    Penetration {
+        /// Rounds of penetration pricing.
+        rounds: u32,
+        /// Markup over marginal cost while penetrating, > -1 (−0.3: 30% below cost).
+        markup: f64,
+        /// The strategy afterwards.
+        then: Box<StrategySpec>,
+    },
+    /// Tabular Q-learning (Calvano, Calzolari, Denicolò and Pastorello, AER 2020).
+    QLearning(QLearningSpec),
+}
+
+fn half() -> f64 {
+    0.5
+}
+
+/// Q-learning parameters; defaults are the paper's baseline.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QLearningSpec {
+    /// Prices in the grid (m).
+    #[serde(default = "default_grid_points")]
+    pub grid_points: u32,
+    /// Extension of the grid beyond the Nash and joint-profit prices, as a fraction of their
+    /// distance (ξ).
+    #[serde(default = "default_xi")]
+    pub xi: f64,
+    /// Learning rate α, in (0, 1].
+    #[serde(default = "default_q_alpha")]
+    pub alpha: f64,
+    /// Exploration decay β: ε_t = exp(−β·t), > 0.
+    #[serde(default = "default_q_beta")]
+    pub beta: f64,
+    /// Discount factor δ, in [0, 1).
+    #[serde(default = "default_q_delta")]
+    pub delta: f64,
+    /// Periods without a change of any greedy action that count as convergence.
+    #[serde(default = "default_window")]
+    pub convergence_window: u64,
+    /// Periods after which learning stops even without convergence.
+    #[serde(default = "default_max_periods")]
+    pub max_periods: u64,
+}
+
+fn default_grid_points() -> u32 {
+    15
+}
+fn default_xi() -> f64 {
+    0.1
+}
+fn default_q_alpha() -> f64 {
+    0.15
+}
+fn default_q_beta() -> f64 {
+    4e-6
+}
+fn default_q_delta() -> f64 {
+    0.95
+}
+fn default_window() -> u64 {
+    100_000
+}
+fn default_max_periods() -> u64 {
+    1_000_000_000
+}
+
+/// An event or policy at a round. Vendor and segment lists name their targets (empty: all).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum EventSpec {
+    /// A vendor enters the market.
+    Entry {
+        /// Round.
+        round: u32,
+        /// Vendor name.
+        vendor: String,
+    },
+    /// A vendor leaves the market for good; its buyers choose again.
+    Exit {
+        /// Round.
+        round: u32,
+        /// Vendor name.
+        vendor: String,
+    },
+    /// A vendor releases a new model: new quality and costs; its training cost is charged.
+    ModelRelease {
+        /// Round.
+        round: u32,
+        /// Vendor name.
+        vendor: String,
+        /// The new model.
+        model: ModelSpec,
+        /// A new cost curve (default: the vendor's curve with the new model's parameters).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cost: Option<CostSpec>,
+        /// Charge the training cost (compute costs only). Default true.
+        #[serde(default = "yes")]
+        charge_training: bool,
+    },
+    /// GPU prices change by a factor from this round on (compute costs).
+    GpuPriceShock {
+        /// Round.
+        round: u32,
+        /// Factor on GPU-hour prices, > 0 (1.5: +50%).
+        multiplier: f64,
+        /// Vendors affected (default all).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        vendors: Vec<String>,
+    },
+    /// An open-weight model is released: buyers may self-host it (the outside option improves).
+    OpenWeightRelease {
+        /// Round.
+        round: u32,
+        /// Quality of the released model.
+        quality: f64,
+        /// All-in self-hosting cost, USD per Mtok.
+        price: f64,
+    },
+    /// A vendor raises cash.
+    Funding {
+        /// Round.
+        round: u32,
+        /// Vendor name.
+        vendor: String,
+        /// USD.
+        amount_usd: f64,
+    },
+    /// A per-token subsidy paid to vendors on what they sell.
+    Subsidy {
+        /// Round it starts.
+        round: u32,
+        /// USD per Mtok sold.
+        per_mtok_usd: f64,
+        /// Round it ends (exclusive; default: never).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<u32>,
+        /// Vendors paid (default all).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        vendors: Vec<String>,
+    },
+    /// A price floor (anti-dumping): posted prices may not fall below it.
+    PriceFloor {
+        /// Round it starts.
+        round: u32,
+        /// USD per Mtok.
+        price: f64,
+        /// Round it ends (exclusive; default: never).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<u32>,
+        /// Vendors bound (default all).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        vendors: Vec<String>,
+    },
+    /// A compute subsidy: a fraction of GPU costs is paid by the state (compute costs).
+    ComputeSubsidy {
+        /// Round it starts.
+        round: u32,
+        /// Fraction of GPU cost paid, in [0, 1).
+        fraction: f64,
+        /// Round it ends (exclusive; default: never).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<u32>,
+        /// Vendors subsidised (default all).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        vendors: Vec<String>,
+    },
+    /// Demand changes by a factor from this round on.
+    DemandShock {
+        /// Round.
+        round: u32,
+        /// Factor on every customer's volume, > 0.
+        multiplier: f64,
+        /// Segments affected (default all).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        segments: Vec<String>,
+    },
+    /// A vendor's capacity changes.
+    Capacity {
+        /// Round.
+        round: u32,
+        /// Vendor name.
+        vendor: String,
+        /// GPUs serving the model (compute costs).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        gpus: Option<f64>,
+        /// Mtok per round. Both keys absent: unlimited.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mtok_per_round: Option<f64>,
+    },
+}
+
+impl EventSpec {
+    /// The round the event happens in.
+    pub fn round(&self) -> u32 {
+        match self {
+            EventSpec::Entry { round, .. }
+            | EventSpec::Exit { round, .. }
+            | EventSpec::ModelRelease { round, .. }
+            | EventSpec::GpuPriceShock { round, .. }
+            | EventSpec::OpenWeightRelease { round, .. }
+            | EventSpec::Funding { round, .. }
+            | EventSpec::Subsidy { round, .. }
+            | EventSpec::PriceFloor { round, .. }
+            | EventSpec::ComputeSubsidy { round, .. }
+            | EventSpec::DemandShock { round, .. }
+            | EventSpec::Capacity { round, .. } => *round,
+        }
+    }
+
+    /// The kind, as written in scenarios.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EventSpec::Entry { .. } => "entry",
+            EventSpec::Exit { .. } => "exit",
+            EventSpec::ModelRelease { .. } => "model_release",
+            EventSpec::GpuPriceShock { .. } => "gpu_price_shock",
+            EventSpec::OpenWeightRelease { .. } => "open_weight_release",
+            EventSpec::Funding { .. } => "funding",
+            EventSpec::Subsidy { .. } => "subsidy",
+            EventSpec::PriceFloor { .. } => "price_floor",
+            EventSpec::ComputeSubsidy { .. } => "compute_subsidy",
+            EventSpec::DemandShock { .. } => "demand_shock",
+            EventSpec::Capacity { .. } => "capacity",
+        }
+    }
 }
 
 /// One step of a scripted price path.

@@ -248,6 +248,8 @@ fn check_spec(s: &ScenarioSpec, c: &mut Checker) {
         }
         check_segment(g, &p, c);
     }
+    check_events(s, c);
+    check_q_learning(s, c);
     let total: u64 = s.segments.iter().map(|g| g.agents as u64).sum();
     if total > 200_000_000 {
         c.fail("segments", format!("{total} agents in all: at most 200,000,000 fit in memory; raise `represents` instead"));
@@ -421,6 +423,325 @@ pub(crate) fn check_strategy(s: &StrategySpec, p: &str, c: &mut Checker) {
             check_floor(floor, &format!("{p}.floor"), c);
         }
         StrategySpec::MatchLowest { floor } => check_floor(floor, &format!("{p}.floor"), c),
+        StrategySpec::BestResponse { smoothing } => {
+            c.range(&format!("{p}.smoothing"), *smoothing, 0.0, 1.0, true, false)
+        }
+        StrategySpec::Edgeworth {
+            step,
+            floor,
+            relent_markup,
+            relent_probability,
+        } => {
+            c.range(&format!("{p}.step"), *step, 0.0, 1.0, true, true);
+            check_floor(floor, &format!("{p}.floor"), c);
+            c.positive(&format!("{p}.relent_markup"), *relent_markup);
+            c.range(
+                &format!("{p}.relent_probability"),
+                *relent_probability,
+                0.0,
+                1.0,
+                true,
+                false,
+            );
+        }
+        StrategySpec::TitForTat { floor } => check_floor(floor, &format!("{p}.floor"), c),
+        StrategySpec::Penetration {
+            rounds,
+            markup,
+            then,
+        } => {
+            if *rounds == 0 {
+                c.fail(&format!("{p}.rounds"), "must be at least 1");
+            }
+            c.range(
+                &format!("{p}.markup"),
+                *markup,
+                -1.0,
+                f64::INFINITY,
+                true,
+                true,
+            );
+            if matches!(
+                **then,
+                StrategySpec::Penetration { .. } | StrategySpec::QLearning(_)
+            ) {
+                c.fail(
+                    &format!("{p}.then.kind"),
+                    "follow penetration with a pricing rule other than penetration or q_learning",
+                );
+            }
+            check_strategy(then, &format!("{p}.then"), c);
+        }
+        StrategySpec::QLearning(q) => {
+            if !(2..=101).contains(&q.grid_points) {
+                c.fail(
+                    &format!("{p}.grid_points"),
+                    format!("must be in [2, 101], got {}", q.grid_points),
+                );
+            }
+            c.non_negative(&format!("{p}.xi"), q.xi);
+            c.range(&format!("{p}.alpha"), q.alpha, 0.0, 1.0, true, false);
+            c.positive(&format!("{p}.beta"), q.beta);
+            c.range(&format!("{p}.delta"), q.delta, 0.0, 1.0, false, true);
+            if q.max_periods == 0 {
+                c.fail(&format!("{p}.max_periods"), "must be at least 1");
+            }
+        }
+    }
+}
+
+/// Q-learning trains on a static market before round 0 (as in Calvano et al. 2020): every vendor
+/// learns, from round 0, at constant costs, against buyers whose demand does not move.
+fn check_q_learning(s: &ScenarioSpec, c: &mut Checker) {
+    let learners: Vec<usize> = s
+        .vendors
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| matches!(v.strategy, Some(StrategySpec::QLearning(_))))
+        .map(|(i, _)| i)
+        .collect();
+    if learners.is_empty() {
+        return;
+    }
+    let why = "Q-learning vendors train on a static market before round 0";
+    for (i, v) in s.vendors.iter().enumerate() {
+        let p = format!("vendors[{i}]");
+        match &v.strategy {
+            Some(StrategySpec::QLearning(q)) => {
+                let m0 = match &s.vendors[learners[0]].strategy {
+                    Some(StrategySpec::QLearning(q0)) => q0.grid_points,
+                    _ => q.grid_points,
+                };
+                if q.grid_points != m0 {
+                    c.fail(
+                        &format!("{p}.strategy.grid_points"),
+                        "every Q-learning vendor needs the same number of grid points",
+                    );
+                }
+            }
+            _ => c.fail(
+                &format!("{p}.strategy"),
+                format!("{why}: every vendor must use `q_learning` when one does"),
+            ),
+        }
+        if v.enters_at != 0 {
+            c.fail(
+                &format!("{p}.enters_at"),
+                format!("{why}: learners must be in the market from round 0"),
+            );
+        }
+        if v.capacity.is_some() {
+            c.fail(
+                &format!("{p}.capacity"),
+                format!("{why}: capacity limits are not supported with q_learning"),
+            );
+        }
+        if let CostSpec::Compute(k) = &v.cost {
+            if k.hardware_halving_years.is_some()
+                || k.efficiency_halving_years.is_some()
+                || k.learning.is_some()
+            {
+                c.fail(
+                    &format!("{p}.cost"),
+                    format!("{why}: remove the cost trends and learning"),
+                );
+            }
+        }
+    }
+    for (i, g) in s.segments.iter().enumerate() {
+        let p = format!("segments[{i}]");
+        if g.choice.mode != ChoiceMode::Expected
+            || g.choice.switching_cost != 0.0
+            || g.choice.review_probability != 1.0
+        {
+            c.fail(
+                &format!("{p}.choice"),
+                format!("{why}: use `mode: expected` without switching costs or inertia"),
+            );
+        }
+        if g.growth.agents_per_round != 0.0 || g.growth.volume_per_year != 0.0 {
+            c.fail(&format!("{p}.growth"), format!("{why}: remove the growth"));
+        }
+    }
+    if !s.events.is_empty() {
+        c.fail(
+            "events",
+            format!("{why}: events are not supported with q_learning"),
+        );
+    }
+}
+
+fn check_events(s: &ScenarioSpec, c: &mut Checker) {
+    let vendor = |name: &str| s.vendors.iter().position(|v| v.name == name);
+    let segment_names: Vec<&str> = s.segments.iter().map(|g| g.name.as_str()).collect();
+    let vendor_names: Vec<&str> = s.vendors.iter().map(|v| v.name.as_str()).collect();
+    let mut entries = HashSet::new();
+    for (i, e) in s.events.iter().enumerate() {
+        let p = format!("events[{i}]");
+        let round = e.round();
+        if round >= s.rounds {
+            c.warn(
+                &format!("{p}.round"),
+                format!(
+                    "round {round} is after the last round ({}): the event never happens",
+                    s.rounds.saturating_sub(1)
+                ),
+            );
+        }
+        let known = |key: &str, name: &str, c: &mut Checker| -> Option<usize> {
+            let found = vendor(name);
+            if found.is_none() {
+                c.fail(
+                    &format!("{p}.{key}"),
+                    format!(
+                        "no vendor is named `{name}`; vendors: {}",
+                        vendor_names.join(", ")
+                    ),
+                );
+            }
+            found
+        };
+        let check_list =
+            |key: &str, names: &[String], all: &[&str], what: &str, c: &mut Checker| {
+                for (k, n) in names.iter().enumerate() {
+                    if !all.contains(&n.as_str()) {
+                        c.fail(
+                            &format!("{p}.{key}[{k}]"),
+                            format!("no {what} is named `{n}`; {what}s: {}", all.join(", ")),
+                        );
+                    }
+                }
+            };
+        let until_after = |until: &Option<u32>, c: &mut Checker| {
+            if let Some(u) = until {
+                if *u <= round {
+                    c.fail(
+                        &format!("{p}.until"),
+                        format!("must be after the start round {round}, got {u}"),
+                    );
+                }
+            }
+        };
+        match e {
+            EventSpec::Entry { vendor: name, .. } => {
+                if let Some(j) = known("vendor", name, c) {
+                    if s.vendors[j].enters_at != 0 {
+                        c.fail(
+                            &format!("{p}.vendor"),
+                            format!("`{name}` already has `enters_at`; give its entry once"),
+                        );
+                    }
+                    if !entries.insert(j) {
+                        c.fail(&format!("{p}.vendor"), format!("`{name}` enters twice"));
+                    }
+                    if round == 0 {
+                        c.fail(
+                            &format!("{p}.round"),
+                            "an entry in round 0 is no entry: leave the event out",
+                        );
+                    }
+                }
+            }
+            EventSpec::Exit { vendor: name, .. } | EventSpec::Funding { vendor: name, .. } => {
+                known("vendor", name, c);
+                if let EventSpec::Funding { amount_usd, .. } = e {
+                    c.non_negative(&format!("{p}.amount_usd"), *amount_usd);
+                }
+            }
+            EventSpec::ModelRelease {
+                vendor: name,
+                model,
+                cost,
+                ..
+            } => {
+                if let Some(j) = known("vendor", name, c) {
+                    check_model(model, &format!("{p}.model"), c);
+                    let cost = cost.as_ref().unwrap_or(&s.vendors[j].cost);
+                    check_cost(cost, model, &format!("{p}.cost"), &format!("{p}.model"), c);
+                }
+            }
+            EventSpec::GpuPriceShock {
+                multiplier,
+                vendors,
+                ..
+            } => {
+                c.positive(&format!("{p}.multiplier"), *multiplier);
+                check_list("vendors", vendors, &vendor_names, "vendor", c);
+            }
+            EventSpec::OpenWeightRelease { quality, price, .. } => {
+                c.finite(&format!("{p}.quality"), *quality);
+                c.non_negative(&format!("{p}.price"), *price);
+            }
+            EventSpec::Subsidy {
+                per_mtok_usd,
+                until,
+                vendors,
+                ..
+            } => {
+                c.non_negative(&format!("{p}.per_mtok_usd"), *per_mtok_usd);
+                until_after(until, c);
+                check_list("vendors", vendors, &vendor_names, "vendor", c);
+            }
+            EventSpec::PriceFloor {
+                price,
+                until,
+                vendors,
+                ..
+            } => {
+                c.non_negative(&format!("{p}.price"), *price);
+                until_after(until, c);
+                check_list("vendors", vendors, &vendor_names, "vendor", c);
+            }
+            EventSpec::ComputeSubsidy {
+                fraction,
+                until,
+                vendors,
+                ..
+            } => {
+                c.range(&format!("{p}.fraction"), *fraction, 0.0, 1.0, false, true);
+                until_after(until, c);
+                check_list("vendors", vendors, &vendor_names, "vendor", c);
+            }
+            EventSpec::DemandShock {
+                multiplier,
+                segments,
+                ..
+            } => {
+                c.positive(&format!("{p}.multiplier"), *multiplier);
+                check_list("segments", segments, &segment_names, "segment", c);
+            }
+            EventSpec::Capacity {
+                vendor: name,
+                gpus,
+                mtok_per_round,
+                ..
+            } => {
+                if let Some(j) = known("vendor", name, c) {
+                    check_capacity(*gpus, *mtok_per_round, &s.vendors[j].cost, &p, c);
+                }
+            }
+        }
+    }
+}
+
+fn check_capacity(gpus: Option<f64>, mtok: Option<f64>, cost: &CostSpec, p: &str, c: &mut Checker) {
+    if gpus.is_some() && mtok.is_some() {
+        c.fail(
+            &format!("{p}.gpus"),
+            "give either `gpus` or `mtok_per_round`, not both",
+        );
+    }
+    if let Some(g) = gpus {
+        c.non_negative(&format!("{p}.gpus"), g);
+        if !matches!(cost, CostSpec::Compute(_)) {
+            c.fail(
+                &format!("{p}.gpus"),
+                "capacity in GPUs needs `compute` costs; use `mtok_per_round`",
+            );
+        }
+    }
+    if let Some(m) = mtok {
+        c.non_negative(&format!("{p}.mtok_per_round"), m);
     }
 }
 
@@ -446,6 +767,21 @@ fn check_vendor(v: &VendorSpec, p: &str, c: &mut Checker) {
         &format!("{p}.finances.operating_cost"),
         v.finances.operating_cost,
     );
+    if let Some(cap) = &v.capacity {
+        check_capacity(
+            cap.gpus,
+            cap.mtok_per_round,
+            &v.cost,
+            &format!("{p}.capacity"),
+            c,
+        );
+        if cap.gpus.is_none() && cap.mtok_per_round.is_none() {
+            c.fail(
+                &format!("{p}.capacity"),
+                "give `gpus` or `mtok_per_round` (leave `capacity` out for unlimited)",
+            );
+        }
+    }
     if let Some(ow) = &v.open_weight {
         c.range(
             &format!("{p}.open_weight.self_host_cost_multiple"),

@@ -17,8 +17,13 @@ impl Undercut {
     }
 
     /// max(floor, cheapest rival × (1 − step)); with no rival in the market, the last price.
+    /// A vendor that sold out its capacity last round has no reason to cut: it raises its price
+    /// by the step instead.
     pub fn price(&self, ctx: &PricingContext) -> f64 {
         let floor = self.floor.at(ctx.marginal_cost);
+        if ctx.sold_out() {
+            return (ctx.own_last_price() * (1.0 + self.step)).max(floor);
+        }
         match ctx.lowest_rival_price() {
             Some(low) => (low * (1.0 - self.step)).max(floor),
             None => ctx.own_last_price().max(floor),

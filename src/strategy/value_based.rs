@@ -156,6 +156,7 @@ mod tests {
                 quantity_mtok: q,
                 marginal_cost: 10.0,
                 profit_usd: (p - 10.0) * q,
+                prices: &[p],
             });
             last = p;
         }
@@ -173,6 +174,7 @@ mod tests {
             quantity_mtok: 5.0,
             marginal_cost: 1.0,
             profit_usd: 45.0,
+            prices: &[10.0],
         });
         let p = s.price(&ctx(1, 1.0, &[10.0], &[true]));
         assert!((p - 10.5).abs() < 1e-12);

@@ -1,20 +1,33 @@
-//! Update costs: hardware and efficiency trends, learning, shocks.
+//! Update costs: hardware and efficiency trends, learning, shocks, subsidies; capacity.
 
 use crate::model::*;
 use bevy_ecs::prelude::*;
 
-/// Moves every vendor's marginal cost to this round.
+/// Seconds in a year (365.25 days).
+const SECONDS_PER_YEAR: f64 = 365.25 * 86_400.0;
+
+/// Moves every vendor's marginal cost and capacity to this round.
 pub fn update_costs(
     clock: Res<RoundClock>,
-    mut vendors: Query<(&Vendor, &mut Costs, &Outcome)>,
+    info: Res<RunInfo>,
+    mut vendors: Query<(&Vendor, &mut Costs, &Outcome, &mut Capacity)>,
     mut board: ResMut<MarketBoard>,
 ) {
-    for (v, mut costs, outcome) in &mut vendors {
+    let seconds_per_round = SECONDS_PER_YEAR / info.rounds_per_year;
+    for (v, mut costs, outcome, mut cap) in &mut vendors {
         let costs = &mut *costs;
         costs.curve.update_drivers(&mut costs.drivers, clock.round);
         costs.marginal_cost_per_mtok = costs
             .curve
             .marginal_cost(&costs.drivers, outcome.quantity_mtok);
         board.marginal_cost[v.index] = costs.marginal_cost_per_mtok;
+        cap.mtok_per_round = match cap.rule {
+            CapacityRule::Unlimited => None,
+            CapacityRule::Mtok(m) => Some(m),
+            CapacityRule::Gpus(g) => costs
+                .curve
+                .tokens_per_second(&costs.drivers)
+                .map(|tps| g * tps * seconds_per_round / 1e6),
+        };
     }
 }

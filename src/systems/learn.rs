@@ -11,6 +11,7 @@ pub fn learn_from_outcomes(
     mut vendors: Query<(&Vendor, &Presence, &Costs, &Outcome, &mut Pricing)>,
     mut board: ResMut<MarketBoard>,
 ) {
+    let board = &mut *board;
     for (v, presence, costs, out, mut pricing) in &mut vendors {
         if board.active[v.index] {
             pricing.0.observe(&Observation {
@@ -19,10 +20,10 @@ pub fn learn_from_outcomes(
                 quantity_mtok: out.quantity_mtok,
                 marginal_cost: costs.marginal_cost_per_mtok,
                 profit_usd: out.profit_usd,
+                prices: &board.posted,
             });
         }
         board.last_active[v.index] = presence.active;
     }
-    let board = &mut *board;
     board.last_posted.clone_from(&board.posted);
 }

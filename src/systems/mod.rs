@@ -3,6 +3,7 @@
 //! apply events → update costs → set prices → buyers choose → clear capacity → settle accounts
 //! and exits → strategies learn → record.
 
+mod capacity;
 mod choose;
 mod costs;
 mod events;
@@ -11,11 +12,12 @@ mod prices;
 mod record;
 mod settle;
 
+pub use capacity::clear_capacity;
 pub use choose::choose_offers;
 pub use costs::update_costs;
-pub use events::{admit_entrants, grow_segments};
+pub use events::{apply_events, grow_segments};
 pub use learn::learn_from_outcomes;
-pub use prices::{post_offers, set_prices};
+pub use prices::{post_offers, refresh_demand_view, set_prices};
 pub use record::{advance_clock, record_panels};
 pub use settle::settle_accounts;
 
@@ -71,12 +73,15 @@ pub fn round_schedule() -> Schedule {
             .chain(),
     );
     schedule.add_systems((
-        (admit_entrants, grow_segments)
+        (apply_events, grow_segments)
             .chain()
             .in_set(Stage::ApplyEvents),
         update_costs.in_set(Stage::UpdateCosts),
-        (set_prices, post_offers).chain().in_set(Stage::SetPrices),
+        (refresh_demand_view, set_prices, post_offers)
+            .chain()
+            .in_set(Stage::SetPrices),
         choose_offers.in_set(Stage::Choose),
+        clear_capacity.in_set(Stage::ClearCapacity),
         settle_accounts.in_set(Stage::Settle),
         learn_from_outcomes.in_set(Stage::Learn),
         (record_panels, advance_clock).chain().in_set(Stage::Record),

@@ -1,18 +1,63 @@
-//! Set prices: each strategy prices from last round's public prices; offers are published.
+//! Set prices: each strategy prices from last round's public prices; policy floors bind; offers
+//! are published.
 
 use crate::demand::SegmentOffer;
+use crate::equilibrium::DemandOracle;
 use crate::model::*;
+use crate::rng::{Purpose, stream_key};
 use crate::strategy::PricingContext;
 use bevy_ecs::prelude::*;
 
-/// Every vendor in the market sets this round's price.
+/// Brings the demand that strategies such as `best_response` price against up to date (only
+/// when such a strategy is in the run): a new sample of agents when the population changed,
+/// otherwise fresh qualities, outside options and segment growth.
+pub fn refresh_demand_view(world: &mut World) {
+    let needed = world
+        .get_resource::<DemandView>()
+        .is_some_and(|v| v.oracle.is_some());
+    if !needed {
+        return;
+    }
+    let agents = world.resource::<NextBuyerId>().0;
+    if world.resource::<DemandView>().agents_seen != agents {
+        let oracle = DemandOracle::from_world(world, DemandOracle::DEFAULT_MAX_AGENTS);
+        let mut view = world.resource_mut::<DemandView>();
+        view.oracle = Some(oracle);
+        view.agents_seen = agents;
+    } else {
+        world.resource_scope(|world, mut view: Mut<DemandView>| {
+            if let Some(o) = view.oracle.as_mut() {
+                o.refresh(
+                    world.resource::<MarketBoard>(),
+                    world.resource::<OutsideOption>(),
+                    world.resource::<SegmentBook>(),
+                );
+            }
+        });
+    }
+}
+
+/// Every vendor in the market sets this round's price; a policy floor, where one is in force,
+/// binds it from below.
+#[allow(clippy::too_many_arguments)]
 pub fn set_prices(
     clock: Res<RoundClock>,
-    mut vendors: Query<(&Vendor, &Costs, &Presence, &mut Pricing, &mut Price)>,
+    info: Res<RunInfo>,
+    policy: Res<Policy>,
+    view: Res<DemandView>,
+    mut vendors: Query<(
+        &Vendor,
+        &Costs,
+        &Presence,
+        &Capacity,
+        &Outcome,
+        &mut Pricing,
+        &mut Price,
+    )>,
     mut board: ResMut<MarketBoard>,
 ) {
     let board = &mut *board;
-    for (v, costs, presence, mut pricing, mut price) in &mut vendors {
+    for (v, costs, presence, cap, outcome, mut pricing, mut price) in &mut vendors {
         if !presence.active {
             continue;
         }
@@ -22,9 +67,23 @@ pub fn set_prices(
             marginal_cost: costs.marginal_cost_per_mtok,
             last_prices: &board.last_posted,
             last_active: &board.last_active,
+            capacity: cap.mtok_per_round,
+            last_demand: outcome.demand_mtok,
+            rounds_in_market: presence.rounds_active,
+            rng_key: stream_key(
+                info.seed,
+                Purpose::Strategy,
+                clock.round as u64,
+                v.index as u64,
+            ),
+            demand: view.oracle.as_ref(),
         };
-        price.usd_per_mtok = pricing.0.price(&ctx);
-        board.posted[v.index] = price.usd_per_mtok;
+        let mut p = pricing.0.price(&ctx);
+        if let Some(floor) = policy.price_floor.get(v.index).copied().flatten() {
+            p = p.max(floor);
+        }
+        price.usd_per_mtok = p;
+        board.posted[v.index] = p;
     }
 }
 
@@ -54,8 +113,7 @@ pub fn post_offers(
         }
     }
     o.index_positions();
-    o.self_host.clear();
-    o.self_host.extend(outside.self_host);
+    o.self_host.clone_from(&outside.self_host);
     for j in 0..board.names.len() {
         if let (true, Some(multiple)) = (board.active[j], board.self_host_multiple[j]) {
             o.self_host

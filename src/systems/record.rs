@@ -14,7 +14,7 @@ pub fn record_panels(
     offers: Res<Offers>,
     book: Res<SegmentBook>,
     board: Res<MarketBoard>,
-    vendors: Query<(&Vendor, &Costs, &Finances, &Presence, &Outcome)>,
+    vendors: Query<(&Vendor, &Costs, &Finances, &Presence, &Outcome, &Capacity)>,
     mut panels: ResMut<Panels>,
 ) {
     let (run, round) = (info.run_id, clock.round);
@@ -22,7 +22,7 @@ pub fn record_panels(
     rows.sort_by_key(|r| r.0.index);
     let (mut volume, mut spend, mut hhi, mut ps, mut active) = (0.0, 0.0, 0.0, 0.0, 0u32);
     let mut min_price: Option<f64> = None;
-    for &(v, costs, fin, presence, out) in &rows {
+    for &(v, costs, fin, presence, out, cap) in &rows {
         // A vendor that left this round still shows its last round in the market.
         let shown = board.active[v.index];
         let price = shown.then_some(board.posted[v.index]);
@@ -34,15 +34,17 @@ pub fn record_panels(
             marginal_cost: costs.marginal_cost_per_mtok,
             quality: board.quality[v.index],
             quantity_mtok: out.quantity_mtok,
+            demand_mtok: out.demand_mtok,
             share: out.share,
             revenue: out.revenue_usd,
             variable_cost: out.variable_cost_usd,
             fixed_cost: out.fixed_cost_usd,
             training_cost: out.training_cost_usd,
+            subsidy: out.subsidy_usd,
             profit: out.profit_usd,
             cash: fin.cash_usd.is_finite().then_some(fin.cash_usd),
             active: shown,
-            capacity_mtok: None,
+            capacity_mtok: cap.mtok_per_round,
         });
         if shown {
             volume += out.quantity_mtok;

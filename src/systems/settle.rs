@@ -1,17 +1,19 @@
-//! Settle accounts: quantities, revenue, costs, profit, cash; vendors out of cash exit.
+//! Settle accounts: quantities, revenue, subsidies, costs, profit, cash; vendors out of cash exit.
 
-use crate::demand::choice::field;
 use crate::model::*;
 use bevy_ecs::prelude::*;
 use tracing::info;
 
-/// Settles every vendor's round from the choice tally.
+/// Settles every vendor's round from the (rationed) choice tally.
+#[allow(clippy::too_many_arguments)]
 pub fn settle_accounts(
     clock: Res<RoundClock>,
     tally: Res<ChoiceTally>,
     offers: Res<Offers>,
     book: Res<SegmentBook>,
     board: Res<MarketBoard>,
+    policy: Res<Policy>,
+    rationing: Res<Rationing>,
     mut vendors: Query<(
         &Vendor,
         &mut Costs,
@@ -23,7 +25,7 @@ pub fn settle_accounts(
     let quantities = vendor_quantities(&tally, &offers, &book);
     let total: f64 = quantities.iter().sum();
     for (v, mut costs, mut fin, mut presence, mut out) in &mut vendors {
-        if !presence.active {
+        if !board.active[v.index] {
             *out = Outcome::default();
             continue;
         }
@@ -31,23 +33,27 @@ pub fn settle_accounts(
         let p = board.posted[v.index];
         let costs = &mut *costs;
         let revenue = p * q;
+        let subsidy = policy.subsidy_per_mtok.get(v.index).copied().unwrap_or(0.0) * q;
         let variable = costs.curve.variable_cost(&costs.drivers, q);
         let fixed = costs.curve.fixed_cost() + fin.operating_cost_usd;
         let training = std::mem::take(&mut costs.training_due_usd);
-        let profit = revenue - variable - fixed - training;
+        let profit = revenue + subsidy - variable - fixed - training;
         *out = Outcome {
             quantity_mtok: q,
+            demand_mtok: rationing.demand.get(v.index).copied().unwrap_or(q).max(q),
             share: if total > 0.0 { q / total } else { 0.0 },
             revenue_usd: revenue,
             variable_cost_usd: variable,
             fixed_cost_usd: fixed,
             training_cost_usd: training,
+            subsidy_usd: subsidy,
             profit_usd: profit,
         };
         costs.drivers.cumulative_mtok += q;
+        presence.rounds_active += 1;
         if fin.cash_usd.is_finite() {
             fin.cash_usd += profit;
-            if fin.cash_usd < 0.0 {
+            if fin.cash_usd < 0.0 && presence.active {
                 presence.active = false;
                 presence.exited_round = Some(clock.round);
                 info!(round = clock.round, vendor = %board.names[v.index], cash = fin.cash_usd, "vendor ran out of cash and exits");
@@ -68,6 +74,5 @@ pub fn vendor_quantities(tally: &ChoiceTally, offers: &Offers, book: &SegmentBoo
             q[j] += t[j] * seg.represents;
         }
     }
-    let _ = field::COUNT;
     q
 }

@@ -44,7 +44,7 @@ fn value_based_finds_the_monopoly_price_of_linear_demand() {
     let s = scenario::load(&root().join("scenarios/textbook.yaml"), &[]).unwrap();
     let (a, b, c) = (1000.0, 5.0, 10.0);
     let closed_form = (a + b * c) / (2.0 * b);
-    let benchmark = monopoly_price(&DemandOracle::from_scenario(&s), 0, c);
+    let benchmark = monopoly_price(&DemandOracle::from_scenario(&s), 0, c).expect("bounded");
     assert!(
         (benchmark / closed_form - 1.0).abs() < 1e-6,
         "engine benchmark {benchmark} vs {closed_form}"

@@ -1,0 +1,105 @@
+//! Differentiated linear demand: q_i = A − B·p_i + D·Σ_{j≠i} p_j.
+
+use super::{DemandModel, OwnPoint, OwnPriceCurve};
+
+/// The textbook differentiated linear demand system (symmetric).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinearSystem {
+    /// Number of vendors.
+    pub vendors: usize,
+    /// A: quantity at all prices zero.
+    pub intercept: f64,
+    /// B: own-price slope (> 0).
+    pub own_slope: f64,
+    /// D: cross-price slope (0 <= D < B: substitutes).
+    pub cross_slope: f64,
+}
+
+impl LinearSystem {
+    fn raw(&self, i: usize, prices: &[f64], offered: &[bool]) -> f64 {
+        let rivals: f64 = (0..self.vendors)
+            .filter(|&j| j != i && offered[j])
+            .map(|j| prices[j])
+            .sum();
+        self.intercept - self.own_slope * prices[i] + self.cross_slope * rivals
+    }
+}
+
+impl DemandModel for LinearSystem {
+    type Curve<'a> = LinearCurve;
+
+    fn vendors(&self) -> usize {
+        self.vendors
+    }
+
+    fn quantities(&self, prices: &[f64], offered: &[bool]) -> Vec<f64> {
+        (0..self.vendors)
+            .map(|i| {
+                if offered[i] {
+                    self.raw(i, prices, offered).max(0.0)
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+
+    fn curve<'a>(
+        &'a self,
+        i: usize,
+        prices: &[f64],
+        costs: &[f64],
+        offered: &[bool],
+    ) -> LinearCurve {
+        let mut p = prices.to_vec();
+        p[i] = 0.0;
+        let at_zero = self.raw(i, &p, offered);
+        // Rivals selling a positive quantity gain D per unit of i's price.
+        let rivals: Vec<(f64, f64)> = (0..self.vendors)
+            .filter(|&j| j != i && offered[j])
+            .map(|j| {
+                let mut pj = prices.to_vec();
+                pj[i] = 0.0;
+                (self.raw(j, &pj, offered), prices[j] - costs[j])
+            })
+            .collect();
+        LinearCurve {
+            at_zero,
+            b: self.own_slope,
+            d: self.cross_slope,
+            rivals,
+        }
+    }
+}
+
+/// Vendor i's curve in a [`LinearSystem`].
+#[derive(Clone, Debug)]
+pub struct LinearCurve {
+    at_zero: f64,
+    b: f64,
+    d: f64,
+    /// (rival quantity when p_i = 0, rival margin).
+    rivals: Vec<(f64, f64)>,
+}
+
+impl OwnPriceCurve for LinearCurve {
+    fn at(&self, p: f64) -> OwnPoint {
+        let raw = self.at_zero - self.b * p;
+        if raw <= 0.0 {
+            // A vendor that sells nothing diverts nothing: its price no longer moves its rivals.
+            return OwnPoint::default();
+        }
+        let rivals_margin_slope = self
+            .rivals
+            .iter()
+            .filter(|(q0, _)| q0 + self.d * p > 0.0)
+            .map(|(_, m)| m * self.d)
+            .sum();
+        let (q, dq) = (raw, -self.b);
+        OwnPoint {
+            q,
+            dq,
+            rivals_margin_slope,
+        }
+    }
+}

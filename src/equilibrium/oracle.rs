@@ -1,0 +1,291 @@
+//! The expected demand of the simulated buyer population.
+
+use super::{DemandModel, OwnPoint, OwnPriceCurve};
+use crate::demand::VolumeDemand;
+use crate::model::*;
+use crate::scenario::Scenario;
+use crate::sim::Simulation;
+use bevy_ecs::prelude::*;
+
+/// One buyer agent as the oracle sees it; `weight` folds in its base volume, the customers it
+/// represents and the agents it stands for in a sample.
+#[derive(Clone, Copy, Debug)]
+struct Agent {
+    segment: usize,
+    alpha: f64,
+    theta: f64,
+    reservation: f64,
+    weight: f64,
+}
+
+/// Expected (noise-free) demand of the market's buyers at any prices: every agent's logit choice
+/// without inertia or switching costs, times its volume demand.
+///
+/// Built from the world's agents; a population larger than `max_agents` is represented by an
+/// evenly spaced sample of agents whose weights are scaled up to the population's (so benchmarks
+/// of very large runs are estimates, exact for populations within the limit).
+#[derive(Clone, Debug)]
+pub struct DemandOracle {
+    agents: Vec<Agent>,
+    outside: Vec<bool>,
+    volume: Vec<VolumeDemand>,
+    scale: Vec<f64>,
+    /// Quality of each vendor.
+    pub quality: Vec<f64>,
+    /// Self-hosting alternatives in the outside option (quality, USD per Mtok).
+    pub self_host: Vec<(f64, f64)>,
+}
+
+impl DemandOracle {
+    /// Agents an oracle keeps by default.
+    pub const DEFAULT_MAX_AGENTS: usize = 20_000;
+
+    /// The oracle of a world's current buyers, qualities and outside option.
+    pub fn from_world(world: &mut World, max_agents: usize) -> Self {
+        let book = world.resource::<SegmentBook>().clone();
+        let mut q = world.query::<(
+            &BuyerId,
+            &SegmentIndex,
+            &PriceSensitivity,
+            &QualityWeight,
+            &ReservationPrice,
+            &BaseVolume,
+        )>();
+        let mut all: Vec<_> = q
+            .iter(world)
+            .map(|(id, s, a, t, r, b)| (id.0, s.0 as usize, a.0, t.0, r.0, b.0))
+            .collect();
+        if !all.is_sorted_by_key(|x| x.0) {
+            all.sort_by_key(|x| x.0);
+        }
+        let n = all.len();
+        let keep = max_agents.max(1);
+        let step = if n > keep {
+            n as f64 / keep as f64
+        } else {
+            1.0
+        };
+        let picks: Vec<usize> = if n > keep {
+            (0..keep).map(|k| (k as f64 * step) as usize).collect()
+        } else {
+            (0..n).collect()
+        };
+        let agents = picks
+            .into_iter()
+            .map(|ix| {
+                let (_, s, a, t, r, b) = all[ix];
+                let seg = &book.segments[s];
+                Agent {
+                    segment: s,
+                    alpha: a,
+                    theta: t,
+                    reservation: r,
+                    weight: b * seg.represents * step,
+                }
+            })
+            .collect();
+        let mut me = Self {
+            agents,
+            outside: book.segments.iter().map(|s| s.outside).collect(),
+            volume: book.segments.iter().map(|s| s.volume).collect(),
+            scale: Vec::new(),
+            quality: Vec::new(),
+            self_host: Vec::new(),
+        };
+        me.refresh(
+            world.resource::<MarketBoard>(),
+            world.resource::<OutsideOption>(),
+            &book,
+        );
+        me
+    }
+
+    /// Brings qualities, self-hosting alternatives and segment volume growth up to date (the
+    /// agents themselves are kept).
+    pub fn refresh(&mut self, board: &MarketBoard, outside: &OutsideOption, book: &SegmentBook) {
+        self.quality.clone_from(&board.quality);
+        self.scale = book.segments.iter().map(|s| s.volume_scale).collect();
+        self.self_host.clone_from(&outside.self_host);
+        for j in 0..board.names.len() {
+            if let (true, Some(m)) = (board.active[j], board.self_host_multiple[j]) {
+                self.self_host
+                    .push((board.quality[j], board.marginal_cost[j] * m));
+            }
+        }
+    }
+
+    /// The oracle of a scenario's market at round 0.
+    pub fn from_scenario(scenario: &Scenario) -> Self {
+        let mut sim = Simulation::new(scenario, 0);
+        Self::from_world(sim.world_mut(), Self::DEFAULT_MAX_AGENTS)
+    }
+
+    /// Agents in the oracle.
+    pub fn agents(&self) -> usize {
+        self.agents.len()
+    }
+
+    /// Profit of each vendor at `prices`: (p_j − c_j)·q_j, USD per round.
+    pub fn profits(&self, prices: &[f64], costs: &[f64], offered: &[bool]) -> Vec<f64> {
+        self.quantities(prices, offered)
+            .iter()
+            .enumerate()
+            .map(|(j, q)| (prices[j] - costs[j]) * q)
+            .collect()
+    }
+
+    fn outside_utility(&self, a: &Agent) -> f64 {
+        self.self_host
+            .iter()
+            .fold(0.0f64, |u, &(q, p)| u.max(a.theta * q - a.alpha * p))
+    }
+
+    fn utility(&self, a: &Agent, j: usize, p: f64, offered: &[bool]) -> f64 {
+        if offered[j] && p <= a.reservation {
+            a.theta * self.quality[j] - a.alpha * p
+        } else {
+            f64::NEG_INFINITY
+        }
+    }
+}
+
+impl DemandModel for DemandOracle {
+    type Curve<'a> = AgentCurve<'a>;
+
+    fn vendors(&self) -> usize {
+        self.quality.len()
+    }
+
+    fn quantities(&self, prices: &[f64], offered: &[bool]) -> Vec<f64> {
+        let v = self.quality.len();
+        let mut q = vec![0.0; v];
+        let mut u = vec![0.0; v];
+        for a in &self.agents {
+            let outside = self.outside[a.segment];
+            let u0 = if outside {
+                self.outside_utility(a)
+            } else {
+                f64::NEG_INFINITY
+            };
+            let mut mx = u0;
+            for j in 0..v {
+                u[j] = self.utility(a, j, prices[j], offered);
+                mx = mx.max(u[j]);
+            }
+            if mx == f64::NEG_INFINITY {
+                continue;
+            }
+            let mut total = if outside { (u0 - mx).exp() } else { 0.0 };
+            for x in u.iter_mut() {
+                *x = (*x - mx).exp();
+                total += *x;
+            }
+            for j in 0..v {
+                if u[j] > 0.0 {
+                    q[j] += u[j] / total
+                        * a.weight
+                        * self.scale[a.segment]
+                        * self.volume[a.segment].factor(prices[j]);
+                }
+            }
+        }
+        q
+    }
+
+    fn curve<'a>(
+        &'a self,
+        i: usize,
+        prices: &[f64],
+        costs: &[f64],
+        offered: &[bool],
+    ) -> AgentCurve<'a> {
+        let v = self.quality.len();
+        let terms = self
+            .agents
+            .iter()
+            .map(|a| {
+                let outside = self.outside[a.segment];
+                let u0 = if outside {
+                    self.outside_utility(a)
+                } else {
+                    f64::NEG_INFINITY
+                };
+                let mut mx = u0;
+                for j in (0..v).filter(|&j| j != i) {
+                    mx = mx.max(self.utility(a, j, prices[j], offered));
+                }
+                // With nothing else available, normalise by the own option's utility at price 0.
+                let m = if mx == f64::NEG_INFINITY {
+                    a.theta * self.quality[i]
+                } else {
+                    mx
+                };
+                let mut rest = if outside { (u0 - m).exp() } else { 0.0 };
+                let mut margins = 0.0;
+                for j in (0..v).filter(|&j| j != i) {
+                    let e = (self.utility(a, j, prices[j], offered) - m).exp();
+                    rest += e;
+                    margins += (prices[j] - costs[j])
+                        * a.weight
+                        * self.scale[a.segment]
+                        * self.volume[a.segment].factor(prices[j])
+                        * e;
+                }
+                AgentTerm {
+                    own: a.theta * self.quality[i] - m,
+                    rest,
+                    margins,
+                }
+            })
+            .collect();
+        AgentCurve {
+            oracle: self,
+            terms,
+            offered: offered[i],
+        }
+    }
+}
+
+/// Per-agent constants of vendor i's curve: utility of i at price 0 (normalised), the summed
+/// weights of every other option, and the rivals' weighted margins.
+#[derive(Clone, Copy, Debug)]
+struct AgentTerm {
+    own: f64,
+    rest: f64,
+    margins: f64,
+}
+
+/// Vendor i's own-price curve against the simulated buyers.
+pub struct AgentCurve<'a> {
+    oracle: &'a DemandOracle,
+    terms: Vec<AgentTerm>,
+    offered: bool,
+}
+
+impl OwnPriceCurve for AgentCurve<'_> {
+    fn at(&self, p: f64) -> OwnPoint {
+        let mut out = OwnPoint::default();
+        if !self.offered {
+            return out;
+        }
+        for (a, t) in self.oracle.agents.iter().zip(&self.terms) {
+            if p > a.reservation {
+                continue;
+            }
+            let vd = &self.oracle.volume[a.segment];
+            let x = (t.own - a.alpha * p).min(700.0);
+            let e = x.exp();
+            let denom = t.rest + e;
+            let share = if denom > 0.0 { e / denom } else { 0.0 };
+            let w = a.weight * self.oracle.scale[a.segment];
+            let vol = w * vd.factor(p);
+            let dvol = w * vd.factor_slope(p);
+            out.q += vol * share;
+            out.dq += dvol * share - vol * a.alpha * share * (1.0 - share);
+            if denom > 0.0 {
+                out.rivals_margin_slope += a.alpha * share * t.margins / denom;
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,363 @@
+//! Solvers: best responses, monopoly, Bertrand-Nash and joint-profit prices.
+//!
+//! Every price solves a first-order condition by bracketing and bisection to machine precision
+//! (a maximum is flat, so maximising profit directly would only pin prices to about 1e-8).
+
+use super::{DemandModel, OwnPriceCurve};
+
+/// The root of `f` on [lo, ∞) where f turns from positive to negative (the first such root on a
+/// doubling grid), or `lo` when f(lo) <= 0. None when f stays positive (profit rises without
+/// bound: demand inelastic everywhere).
+fn falling_root(f: impl Fn(f64) -> f64, lo: f64, scale: f64) -> Option<f64> {
+    if !(f(lo) > 0.0) {
+        return Some(lo);
+    }
+    let mut step = scale.max(1e-9);
+    let mut hi = lo + step;
+    let mut doublings = 0;
+    while f(hi) > 0.0 {
+        step *= 2.0;
+        hi = lo + step;
+        doublings += 1;
+        if doublings > 90 || !hi.is_finite() {
+            return None;
+        }
+    }
+    Some(brent(&f, lo.max(hi - step), hi))
+}
+
+/// Brent's method on a bracket with f(a) > 0 >= f(b): inverse quadratic interpolation and secant
+/// steps, falling back to bisection; converges to machine precision in a few tens of calls.
+fn brent(f: &impl Fn(f64) -> f64, a0: f64, b0: f64) -> f64 {
+    let (mut a, mut b) = (a0, b0);
+    let (mut fa, mut fb) = (f(a), f(b));
+    if fb == 0.0 {
+        // f may be flat at zero beyond the root (no sales): shrink towards the last positive.
+        for _ in 0..200 {
+            let mid = 0.5 * (a + b);
+            if mid <= a || mid >= b {
+                break;
+            }
+            let fm = f(mid);
+            if fm > 0.0 {
+                a = mid;
+                fa = fm;
+            } else if fm < 0.0 {
+                b = mid;
+                fb = fm;
+                break;
+            } else {
+                b = mid;
+            }
+        }
+        if fb == 0.0 {
+            return b;
+        }
+    }
+    let (mut c, mut fc) = (a, fa);
+    let (mut d, mut e) = (b - a, b - a);
+    for _ in 0..200 {
+        if fb.signum() == fc.signum() {
+            c = a;
+            fc = fa;
+            d = b - a;
+            e = d;
+        }
+        if fc.abs() < fb.abs() {
+            a = b;
+            b = c;
+            c = a;
+            fa = fb;
+            fb = fc;
+            fc = fa;
+        }
+        let tol = 2.0 * f64::EPSILON * b.abs() + 1e-300;
+        let m = 0.5 * (c - b);
+        if m.abs() <= tol || fb == 0.0 {
+            return b;
+        }
+        if e.abs() >= tol && fa.abs() > fb.abs() {
+            let s = fb / fa;
+            let (mut p, mut q);
+            if a == c {
+                p = 2.0 * m * s;
+                q = 1.0 - s;
+            } else {
+                let qq = fa / fc;
+                let r = fb / fc;
+                p = s * (2.0 * m * qq * (qq - r) - (b - a) * (r - 1.0));
+                q = (qq - 1.0) * (r - 1.0) * (s - 1.0);
+            }
+            if p > 0.0 {
+                q = -q;
+            } else {
+                p = -p;
+            }
+            if 2.0 * p < (3.0 * m * q - (tol * q).abs()).min((e * q).abs()) {
+                e = d;
+                d = p / q;
+            } else {
+                d = m;
+                e = m;
+            }
+        } else {
+            d = m;
+            e = m;
+        }
+        a = b;
+        fa = fb;
+        b += if d.abs() > tol { d } else { tol * m.signum() };
+        fb = f(b);
+    }
+    b
+}
+
+/// The profit-maximising price against a curve at marginal cost `c` and optional capacity
+/// (Mtok per round): the root of q + (p − c)·dq/dp, raised to where demand equals capacity if
+/// the unconstrained optimum would sell more than the vendor can serve. None when profit rises
+/// without bound.
+pub fn best_response(curve: &impl OwnPriceCurve, c: f64, capacity: Option<f64>) -> Option<f64> {
+    let scale = c.abs().max(1e-3);
+    let p = falling_root(
+        |p| {
+            let o = curve.at(p);
+            o.q + (p - c) * o.dq
+        },
+        c,
+        scale,
+    )?;
+    match capacity {
+        Some(cap) if curve.at(p).q > cap => falling_root(|x| curve.at(x).q - cap, p, scale.max(p)),
+        _ => Some(p),
+    }
+}
+
+/// The monopoly price of vendor `i`: its best response when it is the only vendor offered (the
+/// outside option remains).
+pub fn monopoly_price<M: DemandModel>(model: &M, i: usize, c: f64) -> Option<f64> {
+    let v = model.vendors();
+    let offered: Vec<bool> = (0..v).map(|k| k == i).collect();
+    let costs = vec![0.0; v];
+    let prices = vec![0.0; v];
+    best_response(&model.curve(i, &prices, &costs, &offered), c, None)
+}
+
+/// A solved price vector.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Solution {
+    /// Prices by vendor (those not offered keep their start value).
+    pub prices: Vec<f64>,
+    /// Whether the iteration met its tolerance.
+    pub converged: bool,
+    /// Sweeps over the vendors.
+    pub sweeps: usize,
+}
+
+fn converged(old: f64, new: f64) -> bool {
+    (old - new).abs() <= 1e-14 * new.abs().max(1e-3)
+}
+
+/// Prices beyond this multiple of the largest cost (plus one) mean the iteration diverges: the
+/// benchmark does not exist (for example joint profit without an outside option).
+const DIVERGED: f64 = 1e9;
+
+fn diverged(p: f64, costs: &[f64]) -> bool {
+    !p.is_finite() || p > DIVERGED * (1.0 + costs.iter().fold(0.0f64, |m, c| m.max(c.abs())))
+}
+
+/// Bertrand-Nash prices: the fixed point of best responses (Gauss-Seidel sweeps from `start`).
+/// `capacities` (Mtok per round, None = unlimited) enter the best responses. None when some
+/// best response is unbounded.
+pub fn nash_prices<M: DemandModel>(
+    model: &M,
+    costs: &[f64],
+    offered: &[bool],
+    capacities: &[Option<f64>],
+    start: &[f64],
+) -> Option<Solution> {
+    let mut p = start.to_vec();
+    for sweep in 1..=20_000 {
+        let mut done = true;
+        for i in (0..model.vendors()).filter(|&i| offered[i]) {
+            let br = best_response(&model.curve(i, &p, costs, offered), costs[i], capacities[i])?;
+            if diverged(br, costs) {
+                return None;
+            }
+            done &= converged(p[i], br);
+            p[i] = br;
+        }
+        if done {
+            return Some(Solution {
+                prices: p,
+                converged: true,
+                sweeps: sweep,
+            });
+        }
+    }
+    Some(Solution {
+        prices: p,
+        converged: false,
+        sweeps: 20_000,
+    })
+}
+
+/// Joint-profit prices: those that maximise the sum of all offered vendors' profits, by
+/// coordinate ascent on the first-order conditions ∂Π/∂p_i = 0. Capacities are ignored.
+pub fn joint_prices<M: DemandModel>(
+    model: &M,
+    costs: &[f64],
+    offered: &[bool],
+    start: &[f64],
+) -> Option<Solution> {
+    // Unbounded when raising every price together keeps raising joint profit (no outside option
+    // and no volume response, or inelastic volume): there is no optimum to find.
+    let big = 1e6 * (1.0 + costs.iter().fold(0.0f64, |m, c| m.max(c.abs())));
+    let joint_at = |k: f64| -> f64 {
+        let prices: Vec<f64> = costs.iter().map(|c| c + k).collect();
+        model
+            .quantities(&prices, offered)
+            .iter()
+            .enumerate()
+            .map(|(j, q)| (prices[j] - costs[j]) * q)
+            .sum()
+    };
+    if joint_at(big) >= joint_at(big / 10.0) && joint_at(big) > 0.0 {
+        return None;
+    }
+    let mut p = start.to_vec();
+    for (i, pi) in p.iter_mut().enumerate() {
+        *pi = pi.max(costs[i]);
+    }
+    for sweep in 1..=5_000 {
+        let mut done = true;
+        for i in (0..model.vendors()).filter(|&i| offered[i]) {
+            let curve = model.curve(i, &p, costs, offered);
+            let c = costs[i];
+            let next = falling_root(
+                |x| {
+                    let o = curve.at(x);
+                    o.q + (x - c) * o.dq + o.rivals_margin_slope
+                },
+                c,
+                c.abs().max(1e-3),
+            )?;
+            if diverged(next, costs) {
+                return None;
+            }
+            done &= converged(p[i], next);
+            p[i] = next;
+        }
+        if done {
+            return Some(Solution {
+                prices: p,
+                converged: true,
+                sweeps: sweep,
+            });
+        }
+    }
+    Some(Solution {
+        prices: p,
+        converged: false,
+        sweeps: 5_000,
+    })
+}
+
+/// Maximises a function that rises then falls on [lo, ∞) by golden-section search (for
+/// objectives without derivatives). Returns the argmax.
+pub fn maximise_unimodal(f: impl Fn(f64) -> f64, lo: f64, first_step: f64, tol: f64) -> f64 {
+    let step0 = first_step.max(1e-12);
+    let (mut a, mut b, mut c) = (lo, lo + step0, lo + 2.0 * step0);
+    let (mut fb, mut fc) = (f(b), f(c));
+    let mut step = step0;
+    let mut guard = 0;
+    while fc > fb && guard < 200 {
+        a = b;
+        b = c;
+        fb = fc;
+        step *= 2.0;
+        c = b + step;
+        fc = f(c);
+        guard += 1;
+    }
+    if f(lo) >= fb {
+        c = b;
+        a = lo;
+    }
+    let g = (5f64.sqrt() - 1.0) / 2.0;
+    let (mut x1, mut x2) = (c - g * (c - a), a + g * (c - a));
+    let (mut f1, mut f2) = (f(x1), f(x2));
+    for _ in 0..400 {
+        if (c - a) <= tol * (a.abs() + c.abs()).max(1e-12) {
+            break;
+        }
+        if f1 < f2 {
+            a = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = a + g * (c - a);
+            f2 = f(x2);
+        } else {
+            c = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = c - g * (c - a);
+            f1 = f(x1);
+        }
+    }
+    0.5 * (a + c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::equilibrium::LinearSystem;
+
+    #[test]
+    fn golden_section_finds_a_parabola_peak() {
+        let x = maximise_unimodal(|p| -(p - 105.0) * (p - 105.0), 10.0, 2.5, 1e-14);
+        assert!((x - 105.0).abs() < 1e-6, "{x}");
+    }
+
+    /// q_i = A − B p_i + D p_j, cost c: Nash p = (A + B c)/(2B − D); joint p = (A + (B − D) c)/(2(B − D));
+    /// a monopolist alone: (A + B c)/(2B).
+    #[test]
+    fn linear_duopoly_closed_forms() {
+        let (a, b, d, c) = (100.0, 2.0, 1.0, 10.0);
+        let m = LinearSystem {
+            vendors: 2,
+            intercept: a,
+            own_slope: b,
+            cross_slope: d,
+        };
+        let costs = [c, c];
+        let offered = [true, true];
+        let nash = nash_prices(&m, &costs, &offered, &[None, None], &[c, c]).unwrap();
+        assert!(nash.converged);
+        let pn = (a + b * c) / (2.0 * b - d);
+        for p in &nash.prices {
+            assert!((p - pn).abs() < 1e-9 * pn, "{p} vs {pn}");
+        }
+        let joint = joint_prices(&m, &costs, &offered, &[c, c]).unwrap();
+        let pj = (a + (b - d) * c) / (2.0 * (b - d));
+        for p in &joint.prices {
+            assert!((p - pj).abs() < 1e-9 * pj, "{p} vs {pj}");
+        }
+        let pm = monopoly_price(&m, 0, c).unwrap();
+        assert!((pm - (a + b * c) / (2.0 * b)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn capacity_raises_the_best_response_to_the_price_that_sells_out() {
+        // Monopoly on q = 100 − 2p, c = 10: unconstrained 30 sells 40; capacity 20 → p = 40.
+        let m = LinearSystem {
+            vendors: 1,
+            intercept: 100.0,
+            own_slope: 2.0,
+            cross_slope: 0.0,
+        };
+        let curve = m.curve(0, &[0.0], &[10.0], &[true]);
+        assert!((best_response(&curve, 10.0, None).unwrap() - 30.0).abs() < 1e-9);
+        assert!((best_response(&curve, 10.0, Some(20.0)).unwrap() - 40.0).abs() < 1e-9);
+        assert!((best_response(&curve, 10.0, Some(50.0)).unwrap() - 30.0).abs() < 1e-9);
+    }
+}

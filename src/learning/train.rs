@@ -1,0 +1,147 @@
+//! Training Q-learning vendors before round 0: builds the learners' game from the engine's own
+//! demand model and benchmarks, plays a session, and installs what was learned.
+
+use super::{Game, QParams, Session, price_grid};
+use crate::equilibrium::{DemandModel, DemandOracle, joint_prices, nash_prices};
+use crate::model::*;
+use crate::strategy::Strategy;
+use bevy_ecs::prelude::*;
+use serde::Serialize;
+
+/// What the learners learned before round 0.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LearningReport {
+    /// Learning vendors, in learner order.
+    pub learners: Vec<String>,
+    /// Periods played.
+    pub periods: u64,
+    /// Whether the session met the convergence criterion.
+    pub converged: bool,
+    /// Bertrand-Nash prices (grid anchors), USD per Mtok.
+    pub nash_prices: Vec<f64>,
+    /// Joint-profit prices (grid anchors), USD per Mtok.
+    pub joint_prices: Vec<f64>,
+    /// Profits at the Nash prices, USD per period.
+    pub nash_profits: Vec<f64>,
+    /// Profits at the joint-profit prices, USD per period.
+    pub joint_profits: Vec<f64>,
+    /// Each learner's price grid, USD per Mtok.
+    pub grids: Vec<Vec<f64>>,
+    /// Prices along the cycle greedy play settles into.
+    pub limit_prices: Vec<Vec<f64>>,
+    /// Average profit of each learner along that cycle, USD per period.
+    pub limit_profits: Vec<f64>,
+    /// Average profit gain Δ = (π − π_Nash)/(π_joint − π_Nash), profits averaged over learners.
+    pub profit_gain: Option<f64>,
+}
+
+/// The learners' game for a world at round 0: grids anchored at the engine's Nash and joint-profit
+/// prices, profits from the demand oracle. Returns the game, the learners' vendor indices, the
+/// Nash and joint prices and profits, and their parameters.
+pub fn learners_game(world: &mut World) -> Option<(Game, Vec<usize>, [Vec<f64>; 4], Vec<QParams>)> {
+    let mut learners: Vec<(usize, QParams, u32, f64)> = Vec::new();
+    let mut q = world.query::<(&Vendor, &Pricing)>();
+    for (v, p) in q.iter(world) {
+        if let Strategy::QLearning(s) = &p.0 {
+            learners.push((v.index, s.params(), s.spec().grid_points, s.spec().xi));
+        }
+    }
+    if learners.is_empty() {
+        return None;
+    }
+    learners.sort_by_key(|l| l.0);
+    let oracle = DemandOracle::from_world(world, DemandOracle::DEFAULT_MAX_AGENTS);
+    let board = world.resource::<MarketBoard>().clone();
+    let costs = board.marginal_cost.clone();
+    let offered = board.active.clone();
+    let v = costs.len();
+    let start: Vec<f64> = costs.iter().map(|c| c * 1.5 + 1e-3).collect();
+    let nash = nash_prices(&oracle, &costs, &offered, &vec![None; v], &start)?.prices;
+    let joint = joint_prices(&oracle, &costs, &offered, &start)?.prices;
+    let idx: Vec<usize> = learners.iter().map(|l| l.0).collect();
+    let m = learners[0].2 as usize;
+    let grids: Vec<Vec<f64>> = learners
+        .iter()
+        .map(|&(j, _, _, xi)| price_grid(nash[j], joint[j], xi, m))
+        .collect();
+    let n = learners.len();
+    let mut game = Game {
+        n,
+        m,
+        grids,
+        profits: Vec::new(),
+    };
+    let mut actions = vec![0; n];
+    let mut prices = board.posted.clone();
+    game.profits = Vec::with_capacity(game.states() * n);
+    for s in 0..game.states() {
+        game.decode(s, &mut actions);
+        for (k, &j) in idx.iter().enumerate() {
+            prices[j] = game.grids[k][actions[k]];
+        }
+        let profits = oracle.profits(&prices, &costs, &offered);
+        game.profits.extend(idx.iter().map(|&j| profits[j]));
+    }
+    let nash_profits = oracle.profits(&nash, &costs, &offered);
+    let joint_profits = oracle.profits(&joint, &costs, &offered);
+    let pick = |x: &[f64]| idx.iter().map(|&j| x[j]).collect::<Vec<f64>>();
+    let anchors = [
+        pick(&nash),
+        pick(&joint),
+        pick(&nash_profits),
+        pick(&joint_profits),
+    ];
+    let _ = oracle.vendors();
+    Some((game, idx, anchors, learners.iter().map(|l| l.1).collect()))
+}
+
+/// Trains the world's Q-learning vendors (if any) in one session keyed by (seed, run_id),
+/// installs their Q-tables, and starts round 0 from the session's last prices.
+pub fn train(world: &mut World, seed: u64, run_id: u64) -> Option<LearningReport> {
+    let (game, idx, [nash, joint, nash_profits, joint_profits], params) = learners_game(world)?;
+    let mut session = Session::new(&game, &params, seed, run_id);
+    let outcome = session.run(&game, &params);
+    let mut actions = vec![0; game.n];
+    game.decode(session.state, &mut actions);
+    {
+        let mut board = world.resource_mut::<MarketBoard>();
+        for (k, &j) in idx.iter().enumerate() {
+            board.last_posted[j] = game.grids[k][actions[k]];
+            board.posted[j] = board.last_posted[j];
+        }
+    }
+    let mut q = world.query::<(&Vendor, &mut Pricing)>();
+    for (v, mut p) in q.iter_mut(world) {
+        if let (Strategy::QLearning(s), Some(k)) =
+            (&mut p.0, idx.iter().position(|&j| j == v.index))
+        {
+            s.install(
+                k,
+                idx.clone(),
+                game.grids.clone(),
+                session.tables[k].clone(),
+                session.t,
+            );
+        }
+    }
+    let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
+    let profit_gain = crate::metrics::collusion_index(
+        mean(&outcome.limit_profits),
+        mean(&nash_profits),
+        mean(&joint_profits),
+    );
+    let names = world.resource::<MarketBoard>().names.clone();
+    Some(LearningReport {
+        learners: idx.iter().map(|&j| names[j].clone()).collect(),
+        periods: outcome.periods,
+        converged: outcome.converged,
+        nash_prices: nash,
+        joint_prices: joint,
+        nash_profits,
+        joint_profits,
+        grids: game.grids.clone(),
+        limit_prices: outcome.cycle_prices,
+        limit_profits: outcome.limit_profits,
+        profit_gain,
+    })
+}

@@ -1,0 +1,124 @@
+//! Clear capacity: demand above a vendor's capacity is rationed and spills to buyers' next
+//! choices.
+
+use crate::demand::BuyerRows;
+use crate::demand::ration::{RationStep, ration_all};
+use crate::model::*;
+use crate::rng::{Purpose, round_key};
+use bevy_ecs::prelude::*;
+
+/// The buyer components rationing reads.
+type BuyerData = (
+    &'static BuyerId,
+    &'static SegmentIndex,
+    &'static PriceSensitivity,
+    &'static QualityWeight,
+    &'static ReservationPrice,
+    &'static BaseVolume,
+    &'static CurrentChoice,
+);
+
+/// Rations vendors whose buyers want more than their capacity, until none is over capacity; the
+/// tally's quantities and masses are replaced by the rationed ones. Consumer surplus and switches
+/// keep their pre-rationing values.
+#[allow(clippy::too_many_arguments)]
+pub fn clear_capacity(
+    buyers: Query<BuyerData>,
+    vendors: Query<(&Vendor, &Capacity)>,
+    offers: Res<Offers>,
+    book: Res<SegmentBook>,
+    shares: Res<ExpectedShares>,
+    info: Res<RunInfo>,
+    clock: Res<RoundClock>,
+    execution: Res<Execution>,
+    mut tally: ResMut<ChoiceTally>,
+    mut rationing: ResMut<Rationing>,
+) {
+    let o = &offers.0;
+    let v = o.n_vendors;
+    let stride = v + 1;
+    let tl = o.tally_len();
+    rationing.capacity = vec![None; v];
+    for (vendor, cap) in &vendors {
+        rationing.capacity[vendor.index] = cap.mtok_per_round;
+    }
+    let demand = |values: &[f64]| -> Vec<f64> {
+        let mut d = vec![0.0; v];
+        for (s, seg) in book.segments.iter().enumerate() {
+            for (j, dj) in d.iter_mut().enumerate() {
+                *dj += values[s * tl + j] * seg.represents;
+            }
+        }
+        d
+    };
+    rationing.demand = demand(&tally.values);
+    if rationing.capacity.iter().all(Option::is_none) {
+        return;
+    }
+    let key = round_key(info.seed, Purpose::BuyerRationing, clock.round as u64);
+    let mut steps: Vec<RationStep> = Vec::new();
+    let mut closed = vec![false; v];
+    let mut current = rationing.demand.clone();
+    let mut partials = Vec::new();
+    let mut out = vec![0.0; 2 * stride * book.segments.len()];
+    loop {
+        let mut step = RationStep::default();
+        for j in 0..v {
+            if let Some(cap) = rationing.capacity[j] {
+                if !closed[j] && current[j] > cap * (1.0 + 1e-12) {
+                    step.full
+                        .push((j as u32, (cap / current[j]).clamp(0.0, 1.0)));
+                    closed[j] = true;
+                }
+            }
+        }
+        if step.full.is_empty() {
+            break;
+        }
+        steps.push(step);
+        out.fill(0.0);
+        let mut row0 = 0;
+        for (id, segment, alpha, theta, reservation, base, choice) in buyers
+            .contiguous_iter()
+            .expect("buyer components are table-stored")
+        {
+            let rows = BuyerRows {
+                id,
+                segment,
+                alpha,
+                theta,
+                reservation,
+                base,
+            };
+            let n = rows.len();
+            let alloc: &[f64] = if shares.0.is_empty() {
+                &[]
+            } else {
+                &shares.0[row0 * stride..(row0 + n) * stride]
+            };
+            let mut part = vec![0.0; out.len()];
+            ration_all(
+                rows,
+                choice,
+                alloc,
+                o,
+                &steps,
+                key,
+                &mut partials,
+                &mut part,
+                execution.parallel_buyers,
+            );
+            for (a, b) in out.iter_mut().zip(&part) {
+                *a += b;
+            }
+            row0 += n;
+        }
+        // Replace quantities and masses; keep surplus, switches and agent counts.
+        let t = &mut tally.values;
+        for s in 0..book.segments.len() {
+            t[s * tl..s * tl + 2 * stride]
+                .copy_from_slice(&out[s * 2 * stride..(s + 1) * 2 * stride]);
+        }
+        current = demand(&tally.values);
+    }
+}
