@@ -77,6 +77,8 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<PathBuf> {
             market: result.panels.market.len(),
         },
         wall_time_seconds: wall,
+        benchmarks: result.benchmarks.clone(),
+        learning: result.learning.clone(),
     };
     output::write_run(&out, &result.panels, &scenario.to_yaml(), &manifest)?;
     tracing::info!(dir = %out.display(), seconds = wall, "run written");

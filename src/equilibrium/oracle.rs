@@ -273,17 +273,22 @@ impl OwnPriceCurve for AgentCurve<'_> {
                 continue;
             }
             let vd = &self.oracle.volume[a.segment];
-            let x = (t.own - a.alpha * p).min(700.0);
-            let e = x.exp();
-            let denom = t.rest + e;
-            let share = if denom > 0.0 { e / denom } else { 0.0 };
+            // P = 1/(1 + rest·exp(−x)): exact when the vendor is the only option (rest = 0) and
+            // free of overflow at any price.
+            let x = t.own - a.alpha * p;
+            let share = if t.rest == 0.0 {
+                1.0
+            } else {
+                1.0 / (1.0 + t.rest * (-x).exp())
+            };
             let w = a.weight * self.oracle.scale[a.segment];
             let vol = w * vd.factor(p);
             let dvol = w * vd.factor_slope(p);
             out.q += vol * share;
             out.dq += dvol * share - vol * a.alpha * share * (1.0 - share);
-            if denom > 0.0 {
-                out.rivals_margin_slope += a.alpha * share * t.margins / denom;
+            if t.rest > 0.0 {
+                // Σ_j m_j·∂q_j/∂p_i = α·P_i·Σ_j m_j·w·vol_j·P_j, and P_j = (e_j/rest)·(1 − P_i).
+                out.rivals_margin_slope += a.alpha * share * (t.margins / t.rest) * (1.0 - share);
             }
         }
         out

@@ -168,6 +168,12 @@ pub struct Manifest {
     pub rows: RowCounts,
     /// Wall time of the run, seconds.
     pub wall_time_seconds: f64,
+    /// Monopoly, Bertrand-Nash and joint-profit benchmarks in the first and last rounds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub benchmarks: Vec<crate::equilibrium::Benchmarks>,
+    /// What Q-learning vendors learned before round 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub learning: Option<crate::learning::LearningReport>,
 }
 
 /// Rows per panel.

@@ -285,7 +285,7 @@ pub enum StrategySpec {
     },
     /// Edgeworth cycles: undercut the cheapest rival by `step` down to the floor; when rivals
     /// sit at the floor, relent (with `relent_probability` each round) to marginal cost ×
-    /// (1 + `relent_markup`).
+    /// (1 + `relent_markup`). Vendors move in alternate rounds, as in Maskin and Tirole (1988).
     Edgeworth {
         /// Cut as a fraction of the cheapest rival's price, in (0, 1).
         step: f64,

@@ -6,11 +6,19 @@
 //! - `errors`: bad input gives a clear message, a non-zero exit and nothing written.
 //! - `edge_cases`: free products, vendors without buyers, everyone exiting, priced-out segments.
 //! - `scenarios`: every shipped scenario validates and runs.
+//! - `equilibrium`: engine-computed Nash, joint-profit and monopoly prices match closed forms.
+//! - `learning`: Q-learning reproduces Calvano et al. (2020).
+//! - `strategies`: Edgeworth cycles, capacity and rationing, penetration, tit for tat.
+//! - `events`: every event kind changes what it should at its round, and nothing else.
 
 mod common;
 mod determinism;
 mod economics;
 mod edge_cases;
+mod equilibrium;
 mod errors;
+mod events;
+mod learning;
 mod output;
 mod scenarios;
+mod strategies;

@@ -1,0 +1,185 @@
+//! Benchmarks computed by the engine reproduce the closed forms of theory.
+
+use crate::common::*;
+use pricewar::equilibrium::{
+    DemandModel, DemandOracle, LinearSystem, monopoly_price, nash_prices, solve_benchmarks,
+};
+
+/// Three vendors with different costs and qualities, one representative buyer (μ = 1/α = 0.25).
+const LOGIT: &str = r#"
+name: logit3
+rounds: 1
+vendors:
+  - { name: A, model: { quality: 2.0 }, cost: { kind: linear, marginal: 1.0 } }
+  - { name: B, model: { quality: 1.8 }, cost: { kind: linear, marginal: 0.8 } }
+  - { name: C, model: { quality: 1.5 }, cost: { kind: linear, marginal: 0.5 } }
+segments:
+  - { name: market, agents: 1, price_sensitivity: 4, quality_weight: 4, choice: { mode: expected } }
+"#;
+
+fn logit_benchmarks() -> (pricewar::equilibrium::Benchmarks, Vec<f64>) {
+    let s = scenario(LOGIT);
+    let oracle = DemandOracle::from_scenario(&s);
+    let costs = vec![1.0, 0.8, 0.5];
+    let b = solve_benchmarks(
+        &oracle,
+        0,
+        vec!["A".into(), "B".into(), "C".into()],
+        1,
+        &costs,
+        &[true; 3],
+        &[None; 3],
+    );
+    (b, costs)
+}
+
+#[test]
+fn logit_nash_prices_satisfy_p_equals_c_plus_mu_over_one_minus_s() {
+    let (b, costs) = logit_benchmarks();
+    let nash = b.nash.expect("Nash exists");
+    assert!(nash.converged);
+    let mu = 0.25;
+    for j in 0..3 {
+        let p = nash.prices[j].unwrap();
+        let s = nash.quantities[j];
+        let gap = p - (costs[j] + mu / (1.0 - s));
+        assert!(
+            gap.abs() < 1e-9,
+            "vendor {j}: p = {p}, c + μ/(1 − s) = {}",
+            costs[j] + mu / (1.0 - s)
+        );
+    }
+}
+
+#[test]
+fn joint_profit_prices_have_markup_mu_over_s0() {
+    let (b, costs) = logit_benchmarks();
+    let joint = b.joint.expect("joint optimum exists");
+    assert!(joint.converged);
+    let s0 = 1.0 - joint.quantities.iter().sum::<f64>();
+    for j in 0..3 {
+        let markup = joint.prices[j].unwrap() - costs[j];
+        assert!(
+            (markup - 0.25 / s0).abs() < 1e-9,
+            "vendor {j}: markup {markup}, μ/s0 = {}",
+            0.25 / s0
+        );
+    }
+    // Joint profit beats Nash profit, which beats nothing.
+    assert!(joint.industry_profit > b.nash.unwrap().industry_profit);
+}
+
+#[test]
+fn linear_monopoly_price_is_a_plus_bc_over_2b() {
+    // The textbook scenario's demand D = 1000 − 5p, c = 10, computed from its simulated buyer.
+    let s = pricewar::scenario::load(&root().join("scenarios/textbook.yaml"), &[]).unwrap();
+    let p = monopoly_price(&DemandOracle::from_scenario(&s), 0, 10.0).unwrap();
+    assert!(
+        (p - (1000.0 + 5.0 * 10.0) / (2.0 * 5.0)).abs() < 1e-9,
+        "{p}"
+    );
+}
+
+#[test]
+fn differentiated_linear_bertrand_nash_is_a_plus_bc_over_2b_minus_d() {
+    for (a, b, d, c) in [
+        (100.0, 2.0, 1.0, 10.0),
+        (50.0, 1.0, 0.4, 3.0),
+        (10.0, 3.0, 2.5, 0.0),
+    ] {
+        let m = LinearSystem {
+            vendors: 2,
+            intercept: a,
+            own_slope: b,
+            cross_slope: d,
+        };
+        let sol = nash_prices(&m, &[c, c], &[true, true], &[None, None], &[c, c]).unwrap();
+        let closed = (a + b * c) / (2.0 * b - d);
+        for p in sol.prices {
+            assert!(
+                (p - closed).abs() < 1e-9 * closed.max(1.0),
+                "{p} vs {closed}"
+            );
+        }
+        assert_eq!(m.vendors(), 2);
+    }
+}
+
+#[test]
+fn isoelastic_monopoly_markup_is_c_epsilon_over_epsilon_minus_one() {
+    for eps in [1.1, 1.5, 2.5, 4.0] {
+        let s = scenario(&format!(
+            r#"
+name: iso
+rounds: 1
+vendors:
+  - {{ name: M, model: {{ quality: 0 }}, cost: {{ kind: linear, marginal: 2.0 }} }}
+segments:
+  - name: market
+    agents: 1
+    price_sensitivity: 1
+    base_volume_mtok: 1000
+    outside_option: false
+    volume: {{ kind: isoelastic, elasticity: {eps}, reference_price: 1.0, saturation_price: 0.01 }}
+    choice: {{ mode: expected }}
+"#
+        ));
+        let p = monopoly_price(&DemandOracle::from_scenario(&s), 0, 2.0).unwrap();
+        let closed = 2.0 * eps / (eps - 1.0);
+        assert!(
+            (p / closed - 1.0).abs() < 1e-9,
+            "ε = {eps}: {p} vs {closed}"
+        );
+    }
+}
+
+#[test]
+fn inelastic_monopoly_has_no_finite_price() {
+    let s = scenario(
+        r#"
+name: inelastic
+rounds: 1
+vendors:
+  - { name: M, model: { quality: 0 }, cost: { kind: linear, marginal: 2.0 } }
+segments:
+  - name: market
+    agents: 1
+    price_sensitivity: 1
+    outside_option: false
+    volume: { kind: isoelastic, elasticity: 0.8, reference_price: 1.0, saturation_price: 0.01 }
+    choice: { mode: expected }
+"#,
+    );
+    assert_eq!(
+        monopoly_price(&DemandOracle::from_scenario(&s), 0, 2.0),
+        None
+    );
+    // A run still works and its manifest benchmark is simply absent.
+    let p = run(&s);
+    assert_all_finite(&p);
+}
+
+#[test]
+fn best_response_dynamics_converge_to_the_computed_nash_prices() {
+    let yaml = LOGIT.replace("rounds: 1", "rounds: 40").replace(
+        "cost: { kind: linear, marginal: 1.0 } }",
+        "cost: { kind: linear, marginal: 1.0 }, strategy: { kind: best_response }, initial_price: 3 }",
+    );
+    let yaml = yaml
+        .replace("marginal: 0.8 } }", "marginal: 0.8 }, strategy: { kind: best_response }, initial_price: 1 }")
+        .replace("marginal: 0.5 } }", "marginal: 0.5 }, strategy: { kind: best_response, smoothing: 0.7 }, initial_price: 2 }");
+    let s = scenario(&yaml);
+    let result = pricewar::sim::Simulation::new(&s, 0).run(|_| {});
+    let nash = result.benchmarks.last().unwrap().nash.clone().unwrap();
+    let v = &result.panels.vendors;
+    for j in 0..3 {
+        let last = v.price[v.len() - 3 + j].unwrap();
+        let target = nash.prices[j].unwrap();
+        assert!(
+            (last - target).abs() < 1e-9,
+            "vendor {j}: {last} vs Nash {target}"
+        );
+    }
+    // It got there by responding: round 0 is the best response to the initial prices, not Nash.
+    assert!((v.price[0].unwrap() - nash.prices[0].unwrap()).abs() > 1e-6);
+}
