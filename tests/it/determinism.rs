@@ -9,7 +9,7 @@ name: determinism
 seed: 2024
 rounds: 12
 vendors:
-  - { name: A, model: { quality: 2.0 }, cost: { kind: linear, marginal: 0.5 }, strategy: { kind: undercut, step: 0.05 }, initial_price: 2.0 }
+  - { name: A, model: { quality: 2.0 }, cost: { kind: linear, marginal: 0.5 }, strategy: { kind: undercut, step: 0.05 }, initial_price: 2.0, capacity: { mtok_per_round: 40000 } }
   - { name: B, model: { quality: 1.6 }, cost: { kind: linear, marginal: 0.4 }, strategy: { kind: value_based }, initial_price: 1.5 }
   - { name: C, model: { quality: 1.0 }, cost: { kind: linear, marginal: 0.2 }, strategy: { kind: cost_plus, markup: 0.5 } }
 segments:
@@ -28,6 +28,9 @@ segments:
     price_sensitivity: { dist: gamma, shape: 3, scale: 1 }
     quality_weight: 0.8
     choice: { mode: expected, switching_cost: 0.2, review_probability: 0.3 }
+events:
+  - { kind: open_weight_release, round: 4, quality: 1.5, price: 0.4 }
+  - { kind: price_floor, round: 6, until: 9, price: 0.6 }
 "#;
 
 fn read(path: &Path) -> DataFrame {
