@@ -11,16 +11,20 @@ use std::time::Duration;
 const PERIODS: u64 = 1_000_000;
 
 fn bench(c: &mut Criterion) {
-    let s = pricewar::scenario::load("scenarios/calvano-2020.yaml".as_ref(), &[]).expect("scenario");
+    let s =
+        pricewar::scenario::load("scenarios/calvano-2020.yaml".as_ref(), &[]).expect("scenario");
     let mut sim = Simulation::new(&s, 0);
-    let (game, _, _, mut params) = learners_game(sim.world_mut()).expect("learners");
+    let lg = learners_game(sim.world_mut()).expect("learners");
+    let (game, mut params) = (lg.game, lg.params);
     for p in params.iter_mut() {
         p.convergence_window = u64::MAX;
         p.max_periods = PERIODS;
     }
     let mut group = c.benchmark_group("q-learning baseline");
     group.throughput(Throughput::Elements(PERIODS));
-    group.sample_size(10).measurement_time(Duration::from_secs(10));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
     group.bench_function("1e6 periods", |b| {
         b.iter(|| {
             let mut session = Session::new(&game, &params, 1, 0);

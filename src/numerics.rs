@@ -28,8 +28,8 @@ const EXP_C: [f64; 12] = [
 #[inline(always)]
 pub fn exp_fast(x: f64) -> f64 {
     const LOG2E: f64 = std::f64::consts::LOG2_E;
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    const LN2_HI: f64 = 6.931_471_803_691_238e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
     // 1.5 * 2^52: adding it rounds to an integer held in the low mantissa bits.
     const SHIFT: f64 = 6_755_399_441_055_744.0;
     let x = if x < -700.0 { -700.0 } else { x };
@@ -75,8 +75,8 @@ const LN_C: [f64; 9] = [
 /// for zero, negative or subnormal inputs: callers guarantee a positive sum of weights.
 #[inline(always)]
 pub fn ln_fast(x: f64) -> f64 {
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    const LN2_HI: f64 = 6.931_471_803_691_238e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
     const SQRT_HALF_BITS: u64 = 0x3FE6_A09E_667F_3BCD;
     // Split x = m · 2^k with m in [sqrt(1/2), sqrt(2)).
     let bits = x.to_bits();

@@ -44,13 +44,7 @@ impl DemandModel for LinearSystem {
             .collect()
     }
 
-    fn curve<'a>(
-        &'a self,
-        i: usize,
-        prices: &[f64],
-        costs: &[f64],
-        offered: &[bool],
-    ) -> LinearCurve {
+    fn curve(&self, i: usize, prices: &[f64], costs: &[f64], offered: &[bool]) -> LinearCurve {
         let mut p = prices.to_vec();
         p[i] = 0.0;
         let at_zero = self.raw(i, &p, offered);

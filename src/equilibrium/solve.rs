@@ -9,7 +9,7 @@ use super::{DemandModel, OwnPriceCurve};
 /// doubling grid), or `lo` when f(lo) <= 0. None when f stays positive (profit rises without
 /// bound: demand inelastic everywhere).
 fn falling_root(f: impl Fn(f64) -> f64, lo: f64, scale: f64) -> Option<f64> {
-    if !(f(lo) > 0.0) {
+    if f(lo).partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
         return Some(lo);
     }
     let mut step = scale.max(1e-9);

@@ -14,7 +14,7 @@
 
 mod train;
 
-pub use train::{LearningReport, learners_game, train};
+pub use train::{LearnersGame, LearningReport, learners_game, train};
 
 use crate::rng::{Purpose, bits_at, stream_key};
 

@@ -2,7 +2,7 @@
 //! demand model and benchmarks, plays a session, and installs what was learned.
 
 use super::{Game, QParams, Session, price_grid};
-use crate::equilibrium::{DemandModel, DemandOracle, joint_prices, nash_prices};
+use crate::equilibrium::{DemandOracle, joint_prices, nash_prices};
 use crate::model::*;
 use crate::strategy::Strategy;
 use bevy_ecs::prelude::*;
@@ -35,10 +35,28 @@ pub struct LearningReport {
     pub profit_gain: Option<f64>,
 }
 
+/// The learners' problem in a world at round 0.
+#[derive(Clone, Debug)]
+pub struct LearnersGame {
+    /// Grids and the profit of every joint action.
+    pub game: Game,
+    /// Vendor index of each learner.
+    pub learners: Vec<usize>,
+    /// Bertrand-Nash price of each learner, USD per Mtok.
+    pub nash_prices: Vec<f64>,
+    /// Joint-profit price of each learner, USD per Mtok.
+    pub joint_prices: Vec<f64>,
+    /// Profit of each learner at the Nash prices, USD per period.
+    pub nash_profits: Vec<f64>,
+    /// Profit of each learner at the joint-profit prices, USD per period.
+    pub joint_profits: Vec<f64>,
+    /// Each learner's parameters.
+    pub params: Vec<QParams>,
+}
+
 /// The learners' game for a world at round 0: grids anchored at the engine's Nash and joint-profit
-/// prices, profits from the demand oracle. Returns the game, the learners' vendor indices, the
-/// Nash and joint prices and profits, and their parameters.
-pub fn learners_game(world: &mut World) -> Option<(Game, Vec<usize>, [Vec<f64>; 4], Vec<QParams>)> {
+/// prices, profits of every joint action from the demand oracle. None without learners.
+pub fn learners_game(world: &mut World) -> Option<LearnersGame> {
     let mut learners: Vec<(usize, QParams, u32, f64)> = Vec::new();
     let mut q = world.query::<(&Vendor, &Pricing)>();
     for (v, p) in q.iter(world) {
@@ -85,20 +103,29 @@ pub fn learners_game(world: &mut World) -> Option<(Game, Vec<usize>, [Vec<f64>; 
     let nash_profits = oracle.profits(&nash, &costs, &offered);
     let joint_profits = oracle.profits(&joint, &costs, &offered);
     let pick = |x: &[f64]| idx.iter().map(|&j| x[j]).collect::<Vec<f64>>();
-    let anchors = [
-        pick(&nash),
-        pick(&joint),
-        pick(&nash_profits),
-        pick(&joint_profits),
-    ];
-    let _ = oracle.vendors();
-    Some((game, idx, anchors, learners.iter().map(|l| l.1).collect()))
+    Some(LearnersGame {
+        nash_prices: pick(&nash),
+        joint_prices: pick(&joint),
+        nash_profits: pick(&nash_profits),
+        joint_profits: pick(&joint_profits),
+        params: learners.iter().map(|l| l.1).collect(),
+        learners: idx,
+        game,
+    })
 }
 
 /// Trains the world's Q-learning vendors (if any) in one session keyed by (seed, run_id),
 /// installs their Q-tables, and starts round 0 from the session's last prices.
 pub fn train(world: &mut World, seed: u64, run_id: u64) -> Option<LearningReport> {
-    let (game, idx, [nash, joint, nash_profits, joint_profits], params) = learners_game(world)?;
+    let LearnersGame {
+        game,
+        learners: idx,
+        nash_prices: nash,
+        joint_prices: joint,
+        nash_profits,
+        joint_profits,
+        params,
+    } = learners_game(world)?;
     let mut session = Session::new(&game, &params, seed, run_id);
     let outcome = session.run(&game, &params);
     let mut actions = vec![0; game.n];

@@ -82,14 +82,14 @@ pub fn type_tree(
         }
         let message = strip_location(&e.inner().to_string());
         // Unknown keys are found inside their parent: point at the key itself.
-        if let Some(field) = backticked_after(&message, "unknown field ") {
-            if !(key == field || key.ends_with(&format!(".{field}"))) {
-                key = if key.is_empty() {
-                    field.to_string()
-                } else {
-                    format!("{key}.{field}")
-                };
-            }
+        if let Some(field) = backticked_after(&message, "unknown field ")
+            && !(key == field || key.ends_with(&format!(".{field}")))
+        {
+            key = if key.is_empty() {
+                field.to_string()
+            } else {
+                format!("{key}.{field}")
+            };
         }
         let message = humanise(&message);
         let line = index.line_of(&key);

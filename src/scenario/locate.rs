@@ -47,13 +47,13 @@ impl LineIndex {
             match ev {
                 Event::Scalar(value, ..) => {
                     // A scalar is either a mapping key or a value.
-                    if let Some(Frame::Map { path, key }) = stack.last_mut() {
-                        if key.is_none() {
-                            let p = join(path, &value);
-                            lines.entry(p).or_insert(line);
-                            *key = Some(value.into_owned());
-                            continue;
-                        }
+                    if let Some(Frame::Map { path, key }) = stack.last_mut()
+                        && key.is_none()
+                    {
+                        let p = join(path, &value);
+                        lines.entry(p).or_insert(line);
+                        *key = Some(value.into_owned());
+                        continue;
                     }
                     node_path(&mut stack, &mut lines);
                 }

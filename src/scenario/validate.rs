@@ -267,13 +267,13 @@ pub(crate) fn check_model(m: &ModelSpec, p: &str, c: &mut Checker) {
             c.positive(&format!("{p}.{k}"), v);
         }
     }
-    if let (Some(t), Some(a)) = (m.total_params, m.active_params) {
-        if a > t {
-            c.fail(
-                &format!("{p}.active_params"),
-                format!("{a} active parameters exceed the {t} total"),
-            );
-        }
+    if let (Some(t), Some(a)) = (m.total_params, m.active_params)
+        && a > t
+    {
+        c.fail(
+            &format!("{p}.active_params"),
+            format!("{a} active parameters exceed the {t} total"),
+        );
     }
 }
 
@@ -536,16 +536,15 @@ fn check_q_learning(s: &ScenarioSpec, c: &mut Checker) {
                 format!("{why}: capacity limits are not supported with q_learning"),
             );
         }
-        if let CostSpec::Compute(k) = &v.cost {
-            if k.hardware_halving_years.is_some()
+        if let CostSpec::Compute(k) = &v.cost
+            && (k.hardware_halving_years.is_some()
                 || k.efficiency_halving_years.is_some()
-                || k.learning.is_some()
-            {
-                c.fail(
-                    &format!("{p}.cost"),
-                    format!("{why}: remove the cost trends and learning"),
-                );
-            }
+                || k.learning.is_some())
+        {
+            c.fail(
+                &format!("{p}.cost"),
+                format!("{why}: remove the cost trends and learning"),
+            );
         }
     }
     for (i, g) in s.segments.iter().enumerate() {
@@ -613,13 +612,13 @@ fn check_events(s: &ScenarioSpec, c: &mut Checker) {
                 }
             };
         let until_after = |until: &Option<u32>, c: &mut Checker| {
-            if let Some(u) = until {
-                if *u <= round {
-                    c.fail(
-                        &format!("{p}.until"),
-                        format!("must be after the start round {round}, got {u}"),
-                    );
-                }
+            if let Some(u) = until
+                && *u <= round
+            {
+                c.fail(
+                    &format!("{p}.until"),
+                    format!("must be after the start round {round}, got {u}"),
+                );
             }
         };
         match e {
@@ -791,10 +790,13 @@ fn check_vendor(v: &VendorSpec, p: &str, c: &mut Checker) {
             false,
             true,
         );
-        if let Some(s) = &v.strategy {
-            if !matches!(s, StrategySpec::AtCost) {
-                c.fail(&format!("{p}.strategy.kind"), "an open-weight host prices at cost: use `kind: at_cost` or leave `strategy` out");
-            }
+        if let Some(s) = &v.strategy
+            && !matches!(s, StrategySpec::AtCost)
+        {
+            c.fail(
+                &format!("{p}.strategy.kind"),
+                "an open-weight host prices at cost: use `kind: at_cost` or leave `strategy` out",
+            );
         }
     }
 }

@@ -64,12 +64,13 @@ pub fn clear_capacity(
     loop {
         let mut step = RationStep::default();
         for j in 0..v {
-            if let Some(cap) = rationing.capacity[j] {
-                if !closed[j] && current[j] > cap * (1.0 + 1e-12) {
-                    step.full
-                        .push((j as u32, (cap / current[j]).clamp(0.0, 1.0)));
-                    closed[j] = true;
-                }
+            if let Some(cap) = rationing.capacity[j]
+                && !closed[j]
+                && current[j] > cap * (1.0 + 1e-12)
+            {
+                step.full
+                    .push((j as u32, (cap / current[j]).clamp(0.0, 1.0)));
+                closed[j] = true;
             }
         }
         if step.full.is_empty() {

@@ -47,7 +47,8 @@ fn baseline_sessions_reach_the_papers_profit_gain() {
 fn profit_table_equals_what_a_round_settles() {
     let s = calvano();
     let mut sim = Simulation::new(&s, 0);
-    let (game, idx, _, _) = learners_game(sim.world_mut()).unwrap();
+    let lg = learners_game(sim.world_mut()).unwrap();
+    let (game, idx) = (lg.game, lg.learners);
     let grid = &game.grids[0];
     for (a0, a1) in [(0usize, 0usize), (3, 11), (14, 7)] {
         let yaml = std::fs::read_to_string(root().join("scenarios/calvano-2020.yaml")).unwrap();
@@ -84,7 +85,8 @@ fn profit_table_equals_what_a_round_settles() {
 fn ten_million_periods_run() {
     let s = calvano();
     let mut sim = Simulation::new(&s, 0);
-    let (game, _, _, mut params) = learners_game(sim.world_mut()).unwrap();
+    let lg = learners_game(sim.world_mut()).unwrap();
+    let (game, mut params) = (lg.game, lg.params);
     for p in params.iter_mut() {
         p.convergence_window = u64::MAX;
         p.max_periods = 10_000_000;
