@@ -24,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod app;
 pub mod cost;
 pub mod demand;
