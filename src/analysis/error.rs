@@ -51,23 +51,24 @@ pub enum AnalysisError {
         problem: String,
     },
     /// Polars could not read or query a table.
-    #[error("{}: cannot read the Parquet data ({source}); is the file complete? write it again", path.display())]
+    // The cause is part of the message rather than a `source`, so that it prints once.
+    #[error("{}: cannot read the Parquet data ({cause}); is the file complete? write it again", path.display())]
     Polars {
         /// The file or table directory.
         path: PathBuf,
         /// The Polars error.
-        source: PolarsError,
+        cause: PolarsError,
     },
     /// The output holds no rows to analyse.
     #[error("{}: holds no rounds to analyse; run at least one round", .0.display())]
     Empty(PathBuf),
     /// A file could not be read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {cause}", path.display())]
     Io {
         /// The file or directory.
         path: PathBuf,
         /// The IO error.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A chart could not be drawn.
     #[error("{}: cannot draw the chart: {message}", path.display())]
@@ -83,6 +84,6 @@ impl AnalysisError {
     /// Wraps a Polars error that happened while reading `path`.
     pub(crate) fn polars(path: impl Into<PathBuf>) -> impl FnOnce(PolarsError) -> Self {
         let path = path.into();
-        move |source| AnalysisError::Polars { path, source }
+        move |cause| AnalysisError::Polars { path, cause }
     }
 }

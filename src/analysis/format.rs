@@ -74,6 +74,15 @@ fn significant(x: f64, sig: i32) -> String {
     format!("{x:.decimals$}")
 }
 
+/// `x` as written plainly: whole numbers without decimals.
+fn plain(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        significant(x, 6)
+    }
+}
+
 /// `x` with thousands separators, rounded to an integer.
 fn grouped(x: f64) -> String {
     let r = x.round();
@@ -377,7 +386,7 @@ fn describe(report: &Report) -> String {
             "Run {}{name}: {} rounds, {} rounds per year",
             report.dir.display(),
             report.rounds,
-            significant(report.rounds_per_year, 6)
+            plain(report.rounds_per_year)
         ),
         Kind::Sweep => format!(
             "Sweep {}{name}: {} runs in {} parameter combinations{}, {} rounds, {} rounds per year",
@@ -389,7 +398,7 @@ fn describe(report: &Report) -> String {
                 .map(|r| format!(" × {r} replicates"))
                 .unwrap_or_default(),
             report.rounds,
-            significant(report.rounds_per_year, 6)
+            plain(report.rounds_per_year)
         ),
     }
 }
@@ -804,6 +813,15 @@ fn num(x: Option<f64>) -> Value {
         .map_or(Value::Null, |v| json!(v))
 }
 
+/// A single run's value: counts as integers, yes/no as booleans, other numbers as they are.
+fn value_json(m: Metric, x: Option<f64>) -> Value {
+    match (m.unit, x) {
+        (Unit::Count, Some(v)) if v.fract() == 0.0 && v.abs() < 9e15 => json!(v as i64),
+        (Unit::YesNo, Some(v)) => json!(v > 0.5),
+        (_, x) => num(x),
+    }
+}
+
 fn summary_json(s: &Summary) -> Value {
     json!({
         "n": s.n,
@@ -816,16 +834,16 @@ fn summary_json(s: &Summary) -> Value {
 
 fn group_json(report: &Report, g: &Group) -> Value {
     let sweep = report.kind == Kind::Sweep;
-    let cell = |s: &Summary| {
+    let cell = |m: Metric, s: &Summary| {
         if sweep {
             summary_json(s)
         } else {
-            num(s.value())
+            value_json(m, s.value())
         }
     };
     let mut market = Map::new();
     for (m, s) in &g.market {
-        market.insert(m.key.into(), cell(s));
+        market.insert(m.key.into(), cell(*m, s));
         if *m == market::HHI_START || *m == market::HHI_END {
             let h = if sweep { s.mean } else { s.value() };
             market.insert(
@@ -849,7 +867,7 @@ fn group_json(report: &Report, g: &Group) -> Value {
                     let mut o = Map::new();
                     o.insert("vendor".into(), json!(name));
                     for (m, s) in ms {
-                        o.insert(m.key.into(), cell(s));
+                        o.insert(m.key.into(), cell(*m, s));
                     }
                     Value::Object(o)
                 })

@@ -368,9 +368,9 @@ fn check_schema(table: &Table, columns: &[(&str, DataType)]) -> Result<(), Analy
 }
 
 fn read_json(path: &Path) -> Result<serde_json::Value, AnalysisError> {
-    let bytes = std::fs::read(path).map_err(|source| AnalysisError::Io {
+    let bytes = std::fs::read(path).map_err(|cause| AnalysisError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     serde_json::from_slice(&bytes).map_err(|e| AnalysisError::Metadata {
         path: path.to_path_buf(),
@@ -387,9 +387,9 @@ fn scenario_settings(path: &Path) -> Result<(Option<String>, Option<f64>), Analy
         );
         return Ok((None, None));
     }
-    let text = std::fs::read_to_string(path).map_err(|source| AnalysisError::Io {
+    let text = std::fs::read_to_string(path).map_err(|cause| AnalysisError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     let meta = |e: scenario::ScenarioError| AnalysisError::Metadata {
         path: path.to_path_buf(),

@@ -111,9 +111,9 @@ pub struct Chart {
 /// Draws every chart of `data` into `out` as PNG and SVG; returns the files written.
 pub fn plot(data: &Dataset, out: &Path) -> Result<Vec<PathBuf>, AnalysisError> {
     let charts = charts(data)?;
-    std::fs::create_dir_all(out).map_err(|source| AnalysisError::Io {
+    std::fs::create_dir_all(out).map_err(|cause| AnalysisError::Io {
         path: out.to_path_buf(),
-        source,
+        cause,
     })?;
     let mut written = Vec::new();
     for c in &charts {
@@ -521,9 +521,9 @@ fn write_png(chart: &Chart, path: &Path) -> Result<(), AnalysisError> {
         draw(&root, chart).map_err(fail)?;
         root.present().map_err(|e| fail(e.to_string()))?;
         drop(root);
-        std::fs::rename(&tmp, path).map_err(|source| AnalysisError::Io {
+        std::fs::rename(&tmp, path).map_err(|cause| AnalysisError::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
         })
     })();
     if result.is_err() {
