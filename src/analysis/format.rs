@@ -568,15 +568,15 @@ fn group_title(report: &Report, g: &Group) -> String {
     format!("{what} ({} runs)", g.runs)
 }
 
-/// Metrics of the sweep overview, one column each.
-const OVERVIEW: &[Metric] = &[
-    market::PRICE_INDEX_END,
-    market::DECLINE,
-    market::HHI_END,
-    market::LERNER_FINAL,
-    market::SURVIVORS,
-    market::CONSUMER_SURPLUS,
-    market::COLLUSION_INDEX,
+/// Metrics of the sweep overview, one column each, with short headers.
+const OVERVIEW: &[(Metric, &str)] = &[
+    (market::PRICE_INDEX_END, "price index end"),
+    (market::DECLINE, "decline"),
+    (market::HHI_END, "HHI end"),
+    (market::LERNER_FINAL, "Lerner end"),
+    (market::SURVIVORS, "survivors"),
+    (market::CONSUMER_SURPLUS, "consumer surplus"),
+    (market::COLLUSION_INDEX, "Δ"),
 ];
 
 fn sweep_text(out: &mut String, md: bool, report: &Report) {
@@ -588,12 +588,12 @@ fn sweep_text(out: &mut String, md: bool, report: &Report) {
     o.column("runs", "", true);
     let shown: Vec<Metric> = OVERVIEW
         .iter()
-        .copied()
-        .filter(|m| *m != market::COLLUSION_INDEX || report.has_benchmarks)
+        .filter(|(m, _)| *m != market::COLLUSION_INDEX || report.has_benchmarks)
+        .map(|(m, short)| {
+            o.column(short, unit_header(*m, true), true);
+            *m
+        })
         .collect();
-    for m in &shown {
-        o.column(m.label, unit_header(*m, true), true);
-    }
     for g in &report.groups {
         let mut row: Vec<String> = g.parameters.iter().map(|v| v.to_string()).collect();
         row.push(g.runs.to_string());
@@ -618,20 +618,22 @@ fn sweep_text(out: &mut String, md: bool, report: &Report) {
             let mut row = vec![m.label.to_string(), unit_header(*m, true).to_string()];
             row.extend(stats_cells(*m, s));
             mk.rows.push(row);
-            if *m == market::HHI_END {
-                for (label, class) in classes(s.mean) {
-                    let mut row = vec![
-                        format!("  {label} (of the mean)"),
-                        String::new(),
-                        String::new(),
-                        class,
-                    ];
-                    row.extend([String::new(), String::new()]);
-                    mk.rows.push(row);
-                }
-            }
         }
         grid(out, md, &mk);
+        if let Some(h) = g.market(market::HHI_END).and_then(|s| s.mean) {
+            let line = format!(
+                "Mean HHI at end {}: {} under the 2023 guidelines, {} under the 2010 guidelines.",
+                grouped(h),
+                crate::metrics::concentration_2023(h),
+                crate::metrics::concentration_2010(h)
+            );
+            if md {
+                let _ = writeln!(out, "{line}\n");
+            } else {
+                out.push_str(&wrap(&line, TABLE_WIDTH, ""));
+                out.push('\n');
+            }
+        }
 
         heading(out, md, 3, "Vendors");
         let mut v = Grid::new(2);
@@ -649,7 +651,11 @@ fn sweep_text(out: &mut String, md: bool, report: &Report) {
                     m.label.to_string(),
                     unit_header(*m, true).to_string(),
                 ];
-                row.extend(stats_cells(*m, s));
+                if *m == vendor::FINAL_CASH && s.n == 0 {
+                    row.extend(["0".into(), "unlimited".into(), "-".into(), "-".into()]);
+                } else {
+                    row.extend(stats_cells(*m, s));
+                }
                 v.rows.push(row);
             }
         }

@@ -88,6 +88,8 @@ pub struct Chart {
     pub file: String,
     /// Title.
     pub title: String,
+    /// A second, smaller title line (the parameter values of a sweep group, the band).
+    pub subtitle: Option<String>,
     /// Horizontal axis label, with unit.
     pub x_label: String,
     /// Vertical axis label, with unit.
@@ -108,55 +110,197 @@ pub struct Chart {
     pub note: Option<String>,
 }
 
-/// Draws every chart of `data` into `out` as PNG and SVG; returns the files written.
+/// The charts of one group of runs: a run, or one parameter combination of a sweep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartSet {
+    /// Subdirectory of the output directory (None: the output directory itself).
+    pub dir: Option<String>,
+    /// Prices, shares, HHI and surplus.
+    pub charts: Vec<Chart>,
+}
+
+/// Draws every chart of `data` into `out` as PNG and SVG; returns the files written. A run, or a
+/// sweep with one parameter combination, gets `out/{prices,shares,hhi,surplus}.{png,svg}`; a
+/// sweep with several gets one subdirectory per combination, named by its parameter values.
 pub fn plot(data: &Dataset, out: &Path) -> Result<Vec<PathBuf>, AnalysisError> {
-    let charts = charts(data)?;
-    std::fs::create_dir_all(out).map_err(|cause| AnalysisError::Io {
-        path: out.to_path_buf(),
-        cause,
-    })?;
+    let sets = charts(data)?;
     let mut written = Vec::new();
-    for c in &charts {
-        let png = out.join(format!("{}.png", c.file));
-        write_png(c, &png)?;
-        written.push(png);
-        let svg = out.join(format!("{}.svg", c.file));
-        write_svg(c, &svg)?;
-        written.push(svg);
+    for set in &sets {
+        let dir = set
+            .dir
+            .as_ref()
+            .map_or_else(|| out.to_path_buf(), |d| out.join(d));
+        std::fs::create_dir_all(&dir).map_err(|cause| AnalysisError::Io {
+            path: dir.clone(),
+            cause,
+        })?;
+        for c in &set.charts {
+            let png = dir.join(format!("{}.png", c.file));
+            write_png(c, &png)?;
+            written.push(png);
+            let svg = dir.join(format!("{}.svg", c.file));
+            write_svg(c, &svg)?;
+            written.push(svg);
+        }
     }
     Ok(written)
 }
 
-/// The charts of `data`: prices, shares, HHI and surplus over rounds.
-pub fn charts(data: &Dataset) -> Result<Vec<Chart>, AnalysisError> {
-    let runs = count_runs(&data.market)?;
-    if runs == 0 {
+/// The chart sets of `data`: one for a run; one per parameter combination of a sweep, each line
+/// the median across the combination's replicates with a 5th-95th percentile band. Charts of
+/// the same kind share their vertical scale across sets, so that they compare at a glance.
+pub fn charts(data: &Dataset) -> Result<Vec<ChartSet>, AnalysisError> {
+    let groups = super::report::run_groups(data)?;
+    if groups.iter().all(|(_, ids)| ids.is_empty()) {
         return Err(AnalysisError::Empty(data.dir.clone()));
     }
-    let sweep = data.kind == Kind::Sweep && runs > 1;
-    let vendors = vendor_paths(&data.vendors)?;
-    let market = market_paths(&data.market)?;
+    let several = groups.len() > 1;
+    let mut sets = Vec::new();
+    for (k, (params, ids)) in groups.iter().enumerate() {
+        let described: Vec<String> = data
+            .parameters
+            .iter()
+            .zip(params)
+            .map(|(p, v)| format!("{p} = {v}"))
+            .collect();
+        let filter = several.then_some(ids.as_slice());
+        let charts = group_charts(data, filter, ids.len(), &described.join(", "))?;
+        let dir = several.then(|| group_dir(k, &data.parameters, params));
+        sets.push(ChartSet { dir, charts });
+    }
+    // One vertical scale per kind of chart across the sets.
+    let kinds: Vec<String> = sets
+        .first()
+        .map(|s| s.charts.iter().map(|c| c.file.clone()).collect())
+        .unwrap_or_default();
+    for kind in kinds {
+        let all: Vec<f64> = sets
+            .iter()
+            .flat_map(|s| s.charts.iter().filter(|c| c.file == kind))
+            .flat_map(|c| values(&c.lines).collect::<Vec<_>>())
+            .collect();
+        for set in &mut sets {
+            for c in set.charts.iter_mut().filter(|c| c.file == kind) {
+                fit_scale(c, &all);
+            }
+        }
+    }
+    Ok(sets)
+}
+
+/// A directory name for group `k`: its index (for order and uniqueness) and its parameter
+/// values, with characters other than letters, digits and `.=-` replaced by `_`.
+fn group_dir(k: usize, parameters: &[String], values: &[super::report::ParamValue]) -> String {
+    let named: Vec<String> = parameters
+        .iter()
+        .zip(values)
+        .map(|(p, v)| format!("{p}={v}"))
+        .collect();
+    let clean: String = named
+        .join("__")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".=-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(120)
+        .collect();
+    format!("{:02}_{clean}", k + 1)
+}
+
+/// Sets the vertical scale (and what depends on it) of `chart` to show `values`.
+fn fit_scale(chart: &mut Chart, values: &[f64]) {
+    let band_note = chart
+        .bands
+        .then(|| "shaded: 5th-95th percentile across runs".to_string());
+    match chart.file.as_str() {
+        "prices" => {
+            let positive: Vec<f64> = values.iter().copied().filter(|v| *v > 0.0).collect();
+            let lo = positive.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = positive.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let has_free = values.iter().any(|v| *v <= 0.0);
+            let (scale, label, note) = if positive.is_empty() {
+                (Scale::Linear(0.0, 1.0), "price, USD per Mtok", None)
+            } else if hi / lo > 30.0 {
+                // Just below the power of ten, so that rounding keeps its tick on the axis.
+                let floor = 10f64.powf((lo.log10() - 0.05).floor()) * 0.999;
+                let ceil = 10f64.powf((hi.log10() + 0.05).ceil());
+                (
+                    Scale::Log(floor, ceil),
+                    "price, USD per Mtok (log scale)",
+                    has_free.then(|| "free (price 0) drawn on the bottom axis".to_string()),
+                )
+            } else {
+                (
+                    Scale::Linear(0.0, nice_max(hi)),
+                    "price, USD per Mtok",
+                    None,
+                )
+            };
+            chart.scale = scale;
+            chart.y_label = label.to_string();
+            chart.note = join_notes(note, band_note);
+        }
+        "surplus" => {
+            let lo = values.iter().copied().fold(0.0, f64::min);
+            let hi = values.iter().copied().fold(0.0, f64::max);
+            let (divisor, unit) = money_unit(lo.abs().max(hi.abs()));
+            chart.scale = Scale::Linear(
+                if lo < 0.0 { -nice_max(-lo) } else { 0.0 },
+                if hi > 0.0 { nice_max(hi) } else { 1.0 },
+            );
+            chart.y_divisor = divisor;
+            chart.y_label = format!("USD per round{unit}");
+            chart.note = band_note;
+        }
+        _ => chart.note = band_note,
+    }
+}
+
+/// The four charts of the runs `ids` (None: every run in `data`), of which there are `runs`.
+fn group_charts(
+    data: &Dataset,
+    ids: Option<&[u64]>,
+    runs: usize,
+    parameters: &str,
+) -> Result<Vec<Chart>, AnalysisError> {
+    let bands = data.kind == Kind::Sweep && runs > 1;
+    let vendors = vendor_paths(&data.vendors, ids)?;
+    let market = market_paths(&data.market, ids)?;
     let x_label = format!("round ({})", round_unit(data.rounds_per_year));
-    let rounds: Vec<f64> = market.round.clone();
-    let x_range = (
-        rounds.first().copied().unwrap_or(0.0),
-        rounds
-            .last()
-            .copied()
-            .unwrap_or(1.0)
-            .max(rounds.first().copied().unwrap_or(0.0) + 1.0),
-    );
+    let first = market.round.first().copied().unwrap_or(0.0);
+    let last = market.round.last().copied().unwrap_or(0.0);
+    let x_range = (first, last.max(first + 1.0));
     let prefix = data
         .scenario
         .as_ref()
         .map(|s| format!("{s}: "))
         .unwrap_or_default();
-    let across = if sweep {
-        format!(", median and 90% band across {runs} runs")
-    } else {
-        String::new()
+    let mut sub: Vec<String> = Vec::new();
+    if !parameters.is_empty() {
+        sub.push(parameters.to_string());
+    }
+    if bands {
+        sub.push(format!("median and 90% band across {runs} runs"));
+    }
+    let subtitle = (!sub.is_empty()).then(|| sub.join("; "));
+    let chart = |file: &str, title: &str, y_label: &str, scale: Scale, lines: Vec<Line>| Chart {
+        file: file.into(),
+        title: format!("{prefix}{title}"),
+        subtitle: subtitle.clone(),
+        x_label: x_label.clone(),
+        y_label: y_label.into(),
+        x_range,
+        scale,
+        y_divisor: 1.0,
+        lines,
+        guides: Vec::new(),
+        bands,
+        note: None,
     };
-    let band_note = sweep.then(|| "shaded: 5th-95th percentile across runs".to_string());
 
     // Prices per vendor, with the volume-weighted index dashed.
     let mut lines: Vec<Line> = vendors
@@ -175,48 +319,13 @@ pub fn charts(data: &Dataset) -> Result<Vec<Chart>, AnalysisError> {
         dashed: true,
         points: market.price_index.clone(),
     });
-    let positive: Vec<f64> = values(&lines).filter(|v| *v > 0.0).collect();
-    let (lo, hi) = (
-        positive.iter().copied().fold(f64::INFINITY, f64::min),
-        positive.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-    );
-    let has_free = values(&lines).any(|v| v <= 0.0);
-    let (scale, y_label, note) = if positive.is_empty() {
-        (
-            Scale::Linear(0.0, 1.0),
-            "price, USD per Mtok".to_string(),
-            None,
-        )
-    } else if hi / lo > 30.0 {
-        // Just below the power of ten, so that rounding keeps its tick on the axis.
-        let floor = 10f64.powf((lo.log10() - 0.05).floor()) * 0.999;
-        let ceil = 10f64.powf((hi.log10() + 0.05).ceil());
-        (
-            Scale::Log(floor, ceil),
-            "price, USD per Mtok (log scale)".to_string(),
-            has_free.then(|| "free (price 0) drawn on the bottom axis".to_string()),
-        )
-    } else {
-        (
-            Scale::Linear(0.0, nice_max(hi)),
-            "price, USD per Mtok".to_string(),
-            None,
-        )
-    };
-    let note = join_notes(note, band_note.clone());
-    let prices = Chart {
-        file: "prices".into(),
-        title: format!("{prefix}prices per vendor{across}"),
-        x_label: x_label.clone(),
-        y_label,
-        x_range,
-        scale,
-        y_divisor: 1.0,
+    let prices = chart(
+        "prices",
+        "prices per vendor",
+        "price, USD per Mtok",
+        Scale::Linear(0.0, 1.0),
         lines,
-        guides: Vec::new(),
-        bands: sweep,
-        note,
-    };
+    );
 
     // Shares, in percent.
     let lines: Vec<Line> = vendors
@@ -229,55 +338,44 @@ pub fn charts(data: &Dataset) -> Result<Vec<Chart>, AnalysisError> {
             points: scale_points(&v.share, 100.0),
         })
         .collect();
-    let shares = Chart {
-        file: "shares".into(),
-        title: format!("{prefix}market shares{across}"),
-        x_label: x_label.clone(),
-        y_label: "share of volume sold, %".into(),
-        x_range,
-        scale: Scale::Linear(0.0, 100.0),
-        y_divisor: 1.0,
+    let shares = chart(
+        "shares",
+        "market shares",
+        "share of volume sold, %",
+        Scale::Linear(0.0, 100.0),
         lines,
-        guides: Vec::new(),
-        bands: sweep,
-        note: band_note.clone(),
-    };
+    );
 
     // HHI with the merger-guideline thresholds.
-    let hhi = Chart {
-        file: "hhi".into(),
-        title: format!("{prefix}concentration (HHI){across}"),
-        x_label: x_label.clone(),
-        y_label: "HHI of volume shares (0-10,000)".into(),
-        x_range,
-        scale: Scale::Linear(0.0, 10_000.0),
-        y_divisor: 1.0,
-        lines: vec![Line {
+    let mut hhi = chart(
+        "hhi",
+        "concentration (HHI)",
+        "HHI of volume shares (0-10,000)",
+        Scale::Linear(0.0, 10_000.0),
+        vec![Line {
             name: "HHI".into(),
             color: PALETTE[0],
             dashed: false,
             points: market.hhi.clone(),
         }],
-        guides: vec![
-            Guide {
-                y: 2500.0,
-                label: "2,500: highly concentrated (2010 guidelines)".into(),
-                below: false,
-            },
-            Guide {
-                y: 1800.0,
-                label: "1,800: highly concentrated (2023 guidelines)".into(),
-                below: false,
-            },
-            Guide {
-                y: 1500.0,
-                label: "1,500: moderately concentrated (2010 guidelines)".into(),
-                below: true,
-            },
-        ],
-        bands: sweep,
-        note: band_note.clone(),
-    };
+    );
+    hhi.guides = vec![
+        Guide {
+            y: 2500.0,
+            label: "2,500: highly concentrated (2010 guidelines)".into(),
+            below: false,
+        },
+        Guide {
+            y: 1800.0,
+            label: "1,800: highly concentrated (2023 guidelines)".into(),
+            below: false,
+        },
+        Guide {
+            y: 1500.0,
+            label: "1,500: moderately concentrated (2010 guidelines)".into(),
+            below: true,
+        },
+    ];
 
     // Surplus per round.
     let lines = vec![
@@ -300,25 +398,13 @@ pub fn charts(data: &Dataset) -> Result<Vec<Chart>, AnalysisError> {
             points: market.welfare.clone(),
         },
     ];
-    let lo = values(&lines).fold(0.0, f64::min);
-    let hi = values(&lines).fold(0.0, f64::max);
-    let (divisor, unit) = money_unit(lo.abs().max(hi.abs()));
-    let surplus = Chart {
-        file: "surplus".into(),
-        title: format!("{prefix}consumer and producer surplus{across}"),
-        x_label,
-        y_label: format!("USD per round{unit}"),
-        x_range,
-        scale: Scale::Linear(
-            if lo < 0.0 { -nice_max(-lo) } else { 0.0 },
-            if hi > 0.0 { nice_max(hi) } else { 1.0 },
-        ),
-        y_divisor: divisor,
+    let surplus = chart(
+        "surplus",
+        "consumer and producer surplus",
+        "USD per round",
+        Scale::Linear(0.0, 1.0),
         lines,
-        guides: Vec::new(),
-        bands: sweep,
-        note: band_note,
-    };
+    );
     Ok(vec![prices, shares, hhi, surplus])
 }
 
@@ -413,13 +499,22 @@ struct MarketPaths {
     welfare: Points,
 }
 
-fn count_runs(t: &Table) -> Result<usize, AnalysisError> {
-    let df = t.collect(|lf| lf.select([col("run_id").n_unique().alias("runs")]))?;
-    Ok(f64s(&df, "runs", t)?
-        .first()
-        .copied()
-        .flatten()
-        .unwrap_or(0.0) as usize)
+/// Only the runs `ids` of a table (None: all of them).
+fn only(lf: LazyFrame, ids: Option<&[u64]>) -> LazyFrame {
+    match ids {
+        None => lf,
+        Some(ids) => {
+            let keep = DataFrame::new(ids.len(), vec![Column::new("run_id".into(), ids.to_vec())])
+                .expect("one column of the stated length")
+                .lazy();
+            lf.join(
+                keep,
+                [col("run_id")],
+                [col("run_id")],
+                JoinArgs::new(JoinType::Inner),
+            )
+        }
+    }
 }
 
 /// Median, 5th and 95th percentile across runs of each column, per group and round.
@@ -450,7 +545,7 @@ fn points(df: &DataFrame, c: &str, t: &Table) -> Result<Points, AnalysisError> {
         .collect())
 }
 
-fn vendor_paths(t: &Table) -> Result<Vec<VendorPath>, AnalysisError> {
+fn vendor_paths(t: &Table, ids: Option<&[u64]>) -> Result<Vec<VendorPath>, AnalysisError> {
     let mut aggs = band_aggs(&["price", "share"]);
     aggs.push(col("row").min().alias("row"));
     let order = col("row")
@@ -459,7 +554,7 @@ fn vendor_paths(t: &Table) -> Result<Vec<VendorPath>, AnalysisError> {
         .map_err(AnalysisError::polars(&t.path))?
         .alias("order");
     let df = t.collect(|lf| {
-        lf.with_row_index("row", None)
+        only(lf.with_row_index("row", None), ids)
             .group_by([col("vendor"), col("round")])
             .agg(aggs)
             .with_column(order)
@@ -482,7 +577,7 @@ fn vendor_paths(t: &Table) -> Result<Vec<VendorPath>, AnalysisError> {
     Ok(out)
 }
 
-fn market_paths(t: &Table) -> Result<MarketPaths, AnalysisError> {
+fn market_paths(t: &Table, ids: Option<&[u64]>) -> Result<MarketPaths, AnalysisError> {
     let cols = [
         "price_index",
         "hhi",
@@ -491,7 +586,8 @@ fn market_paths(t: &Table) -> Result<MarketPaths, AnalysisError> {
         "welfare",
     ];
     let df = t.collect(|lf| {
-        lf.group_by([col("round")])
+        only(lf, ids)
+            .group_by([col("round")])
             .agg(band_aggs(&cols))
             .sort(["round"], Default::default())
     })?;
@@ -591,10 +687,15 @@ pub fn draw<DB: DrawingBackend>(
     register_font();
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     root.fill(&WHITE).map_err(err)?;
-    let body = root
+    let mut body = root
         .margin(12, 8, 8, 8)
         .titled(&chart.title, (FONT, 26).into_font().color(&INK))
         .map_err(err)?;
+    if let Some(sub) = &chart.subtitle {
+        body = body
+            .titled(sub, (FONT, 17).into_font().color(&GUIDE))
+            .map_err(err)?;
+    }
     let (w, _) = body.dim_in_pixel();
     let (plot_area, legend_area) = body.split_horizontally(w.saturating_sub(LEGEND_WIDTH));
     match chart.scale {

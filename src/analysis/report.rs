@@ -129,14 +129,67 @@ pub struct Report {
 pub fn analyze(data: &Dataset) -> Result<Report, AnalysisError> {
     let (params, benchmarks) = runs_table(data)?;
     let runs = summarise(data, &benchmarks)?;
-    let mut groups: Vec<(Vec<ParamValue>, Vec<&RunSummary>)> = Vec::new();
+    let ids: Vec<u64> = runs.iter().map(|r| r.run_id).collect();
+    let by_id: HashMap<u64, &RunSummary> = runs.iter().map(|r| (r.run_id, r)).collect();
+    let groups = group_runs(data, &params, &ids);
+    if groups.iter().all(|(_, ids)| ids.is_empty()) {
+        return Err(AnalysisError::Empty(data.dir.clone()));
+    }
+    let has_benchmarks = !benchmarks.is_empty();
+    Ok(Report {
+        kind: data.kind,
+        dir: data.dir.clone(),
+        scenario: data.scenario.clone(),
+        rounds_per_year: data.rounds_per_year,
+        runs: groups.iter().map(|(_, ids)| ids.len()).sum(),
+        rounds: runs.iter().map(|r| r.rounds).max().unwrap_or(0),
+        replicates: data.replicates,
+        parameters: data.parameters.clone(),
+        window: (data.kind == Kind::Run && has_benchmarks)
+            .then(|| runs.first().map(|r| r.window))
+            .flatten(),
+        has_benchmarks,
+        groups: groups
+            .into_iter()
+            .map(|(p, ids)| {
+                let rs: Vec<&RunSummary> =
+                    ids.iter().filter_map(|id| by_id.get(id).copied()).collect();
+                group(p, &rs)
+            })
+            .collect(),
+    })
+}
+
+/// The runs of `data` grouped for reporting and plotting: all runs in one group for a run
+/// directory; for a sweep, one group per combination of swept parameters, in parameter order.
+pub fn run_groups(data: &Dataset) -> Result<Vec<(Vec<ParamValue>, Vec<u64>)>, AnalysisError> {
+    let (params, _) = runs_table(data)?;
+    let df = data.market.collect(|lf| {
+        lf.select([col("run_id")])
+            .unique(None, UniqueKeepStrategy::First)
+            .sort(["run_id"], Default::default())
+    })?;
+    let ids: Vec<u64> = u64s(&df, "run_id", &data.market)?
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok(group_runs(data, &params, &ids))
+}
+
+/// Groups run ids (in order) by their parameter values; empty groups are dropped.
+fn group_runs(
+    data: &Dataset,
+    params: &HashMap<u64, Vec<ParamValue>>,
+    ids: &[u64],
+) -> Vec<(Vec<ParamValue>, Vec<u64>)> {
+    let mut groups: Vec<(Vec<ParamValue>, Vec<u64>)> = Vec::new();
     match data.kind {
-        Kind::Run => groups.push((Vec::new(), runs.iter().collect())),
+        Kind::Run => groups.push((Vec::new(), ids.to_vec())),
         Kind::Sweep => {
             let mut index: HashMap<String, usize> = HashMap::new();
             let mut unlisted = 0usize;
-            for r in &runs {
-                let Some(values) = params.get(&r.run_id) else {
+            for id in ids {
+                let Some(values) = params.get(id) else {
                     unlisted += 1;
                     continue;
                 };
@@ -145,7 +198,7 @@ pub fn analyze(data: &Dataset) -> Result<Report, AnalysisError> {
                     groups.push((values.clone(), Vec::new()));
                     groups.len() - 1
                 });
-                groups[i].1.push(r);
+                groups[i].1.push(*id);
             }
             if unlisted > 0 {
                 tracing::warn!(
@@ -162,29 +215,8 @@ pub fn analyze(data: &Dataset) -> Result<Report, AnalysisError> {
             });
         }
     }
-    if groups.iter().all(|(_, rs)| rs.is_empty()) {
-        return Err(AnalysisError::Empty(data.dir.clone()));
-    }
-    let has_benchmarks = !benchmarks.is_empty();
-    Ok(Report {
-        kind: data.kind,
-        dir: data.dir.clone(),
-        scenario: data.scenario.clone(),
-        rounds_per_year: data.rounds_per_year,
-        runs: groups.iter().map(|(_, rs)| rs.len()).sum(),
-        rounds: runs.iter().map(|r| r.rounds).max().unwrap_or(0),
-        replicates: data.replicates,
-        parameters: data.parameters.clone(),
-        window: (data.kind == Kind::Run && has_benchmarks)
-            .then(|| runs.first().map(|r| r.window))
-            .flatten(),
-        has_benchmarks,
-        groups: groups
-            .into_iter()
-            .filter(|(_, rs)| !rs.is_empty())
-            .map(|(p, rs)| group(p, &rs))
-            .collect(),
-    })
+    groups.retain(|(_, ids)| !ids.is_empty());
+    groups
 }
 
 /// Summarises the runs of one group.

@@ -40,7 +40,12 @@ impl Summary {
             };
         }
         let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-        let sd = var.sqrt();
+        // Equal values can leave rounding noise (1e-17) in the variance: that is no spread.
+        let sd = if var.sqrt() <= 1e-12 * mean.abs() {
+            0.0
+        } else {
+            var.sqrt()
+        };
         let half = t_975(n - 1) * sd / (n as f64).sqrt();
         Summary {
             n,

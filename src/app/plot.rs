@@ -16,9 +16,7 @@ pub fn plot(dir: &Path, out: Option<&Path>, quiet: bool) -> anyhow::Result<Vec<P
             out.display()
         );
         for f in &written {
-            if let Some(name) = f.file_name() {
-                println!("  {}", name.to_string_lossy());
-            }
+            println!("  {}", f.strip_prefix(&out).unwrap_or(f).display());
         }
     }
     Ok(written)

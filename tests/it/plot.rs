@@ -131,24 +131,35 @@ fn plots_of_a_run_are_valid_and_not_blank() {
 }
 
 #[test]
-fn plots_of_a_sweep_show_medians_and_bands() {
+fn plots_of_a_sweep_show_medians_and_bands_per_parameter_combination() {
     let dir = tempfile::tempdir().unwrap();
     let sweep = dir.path().join("sweep");
     sweep_fixture::china_sweep(&sweep);
     let charts = dir.path().join("charts");
-    pricewar()
-        .args(["plot", sweep.to_str().unwrap(), "--quiet", "--out"])
+    let a = pricewar()
+        .args(["plot", sweep.to_str().unwrap(), "--out"])
         .arg(&charts)
         .assert()
         .success();
-    for c in CHARTS {
-        assert_png_not_blank(&charts.join(format!("{c}.png")));
+    let stdout = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    assert!(stdout.contains("wrote 8 charts"), "{stdout}");
+    for (group, step) in [
+        ("01_vendors_Alibaba_.strategy.step=0.05", "0.05"),
+        ("02_vendors_Alibaba_.strategy.step=0.2", "0.2"),
+    ] {
+        let d = charts.join(group);
+        assert!(stdout.contains(&format!("{group}/prices.png")), "{stdout}");
+        for c in CHARTS {
+            assert_png_not_blank(&d.join(format!("{c}.png")));
+        }
+        let subtitle =
+            format!("vendors[Alibaba].strategy.step = {step}; median and 90% band across 3 runs");
+        assert_svg(
+            &d.join("prices.svg"),
+            &["prices per vendor", &subtitle, "5th-95th percentile"],
+        );
+        let svg = std::fs::read_to_string(d.join("shares.svg")).unwrap();
+        assert!(svg.contains("<polygon"), "bands are drawn");
     }
-    assert_svg(
-        &charts.join("prices.svg"),
-        &["median and 90% band across 6 runs", "5th-95th percentile"],
-    );
-    let svg = std::fs::read_to_string(charts.join("prices.svg")).unwrap();
-    assert!(svg.contains("<polygon"), "bands are drawn");
     assert!(!sweep.join("plots").exists(), "--out is honoured");
 }
