@@ -296,19 +296,30 @@ fn scan_file(path: &Path) -> Result<Table, AnalysisError> {
 /// Scans every `*.parquet` file under `dir` (`shard=KKKK/part-NNNNN.parquet`) as one table, with
 /// the hive partition columns (`shard`) added.
 fn scan_partitioned(dir: &Path) -> Result<Table, AnalysisError> {
-    // The glob skips the hidden temporary files of writes in progress.
-    let pattern = dir.join("**").join("[!.]*.parquet");
+    // The glob skips the hidden temporary files of writes in progress; the directory's own
+    // name is escaped so that brackets or stars in it are not read as a pattern.
+    let pattern = format!("{}/**/[!.]*.parquet", escape_glob(&dir.to_string_lossy()));
     let args = ScanArgsParquet {
         hive_options: HiveOptions::new_enabled(),
         glob: true,
         ..Default::default()
     };
-    let frame =
-        LazyFrame::scan_parquet(pl_path(&pattern), args).map_err(AnalysisError::polars(dir))?;
+    let frame = LazyFrame::scan_parquet(PlRefPath::new(pattern.as_str()), args)
+        .map_err(AnalysisError::polars(dir))?;
     Ok(Table {
         path: dir.to_path_buf(),
         frame,
     })
+}
+
+/// `s` with glob metacharacters matched literally (`[` → `[[]`, ...).
+fn escape_glob(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '[' | ']' | '*' | '?' => format!("[{c}]"),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// The columns the analysis reads, with the types pricewar writes.

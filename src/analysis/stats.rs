@@ -162,20 +162,6 @@ impl ChangeSums {
 /// Relative changes smaller than this count as no change (floating-point noise).
 pub const CHANGE_TOLERANCE: f64 = 1e-9;
 
-/// The `q`-quantile (0–1) of sorted values by linear interpolation between order statistics.
-pub fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
-    match sorted.len() {
-        0 => None,
-        1 => Some(sorted[0]),
-        n => {
-            let h = q.clamp(0.0, 1.0) * (n - 1) as f64;
-            let lo = h.floor() as usize;
-            let hi = (lo + 1).min(n - 1);
-            Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,14 +222,5 @@ mod tests {
         assert_eq!(ChangeSums::of(&[-0.1, -0.1, -0.1]).skewness(), None);
         assert_eq!(ChangeSums::of(&[0.0, 0.0]).n, 0.0);
         assert_eq!(ChangeSums::of(&[0.0, 0.0]).cut_share(), None);
-    }
-
-    #[test]
-    fn quantiles_interpolate() {
-        let xs = [1.0, 2.0, 3.0, 4.0, 5.0];
-        assert_eq!(quantile_sorted(&xs, 0.5), Some(3.0));
-        assert_eq!(quantile_sorted(&xs, 0.05), Some(1.2));
-        assert!((quantile_sorted(&xs, 0.95).unwrap() - 4.8).abs() < 1e-12);
-        assert_eq!(quantile_sorted(&[], 0.5), None);
     }
 }
