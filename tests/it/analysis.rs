@@ -679,6 +679,26 @@ fn directories_that_are_not_output_give_clear_errors() {
     std::fs::write(garbage.join("vendors.parquet"), b"not parquet at all").unwrap();
     fails(&garbage, &["vendors.parquet"]);
 
+    // A panel without a documented column.
+    let renamed = dir.path().join("renamed");
+    sweep_fixture::write_run(
+        &renamed,
+        &handmade(0, &rows, 0.0),
+        12.0,
+        serde_json::json!({}),
+    );
+    let mut df = pricewar::output::vendors_frame(&handmade(0, &rows, 0.0).vendors)
+        .unwrap()
+        .drop("price")
+        .unwrap();
+    pricewar::output::write_parquet(&mut df, &renamed.join("vendors.parquet")).unwrap();
+    fails(&renamed, &["vendors.parquet", "no column `price`"]);
+
+    // A run without rounds.
+    let empty = dir.path().join("empty");
+    sweep_fixture::write_run(&empty, &Panels::default(), 12.0, serde_json::json!({}));
+    fails(&empty, &["holds no rounds"]);
+
     // Malformed benchmarks in a manifest.
     let bad = dir.path().join("badbench");
     sweep_fixture::write_run(
