@@ -19,11 +19,15 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! [`analysis`] reads what runs and sweeps wrote and answers the common questions (price
+//! decline, concentration, surplus, survival, collusion, price cycles) and draws charts.
+//!
 //! Prices are USD per million tokens (Mtok), quantities Mtok, money USD; a round is one period
 //! and `rounds_per_year` converts annual trends.
 
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod app;
 pub mod cost;
 pub mod demand;

@@ -38,6 +38,26 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Answer the common questions about a run or a sweep directory: prices, shares, profits,
+    /// survival, concentration, surplus, collusion and price-cycle statistics.
+    Analyze {
+        /// A run directory (from `pricewar run`) or a sweep directory (from `pricewar sweep`).
+        dir: PathBuf,
+        /// Output format; the table fits a 100-column terminal.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+    /// Draw PNG and SVG charts of a run or a sweep: prices, shares, HHI and surplus over rounds.
+    Plot {
+        /// A run directory or a sweep directory.
+        dir: PathBuf,
+        /// Directory for the charts [default: DIR/plots].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Do not list the files written.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Check a scenario file without running it.
     Validate {
         /// Scenario file (YAML).
@@ -46,6 +66,26 @@ enum Command {
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
     },
+}
+
+/// `--format` of `pricewar analyze`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum ReportFormat {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+}
+
+impl From<ReportFormat> for pricewar::analysis::Format {
+    fn from(f: ReportFormat) -> Self {
+        match f {
+            ReportFormat::Table => Self::Table,
+            ReportFormat::Csv => Self::Csv,
+            ReportFormat::Json => Self::Json,
+            ReportFormat::Markdown => Self::Markdown,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -75,6 +115,10 @@ fn main() -> ExitCode {
             quiet,
         })
         .map(|_| ()),
+        Command::Analyze { dir, format } => pricewar::app::analyze(&dir, format.into()),
+        Command::Plot { dir, out, quiet } => {
+            pricewar::app::plot(&dir, out.as_deref(), quiet).map(|_| ())
+        }
         Command::Validate { scenario, set } => pricewar::app::validate(&scenario, &set),
     };
     match result {

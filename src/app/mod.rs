@@ -1,9 +1,13 @@
 //! The commands behind the command line, taking plain options (argument parsing stays in
 //! `main.rs`). They print progress and summaries; the engine itself does no IO.
 
+mod analyze;
+mod plot;
 mod run;
 mod validate;
 
+pub use analyze::analyze;
+pub use plot::plot;
 pub use run::{RunOptions, run};
 pub use validate::validate;
 

@@ -90,37 +90,64 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<PathBuf> {
 
 fn print_summary(out: &Path, result: &RunResult, rounds: u32, wall: f64) {
     let panels = &result.panels;
-    println!("wrote {} ({} rounds in {:.2} s)", out.display(), rounds, wall);
+    println!(
+        "wrote {} ({} rounds in {:.2} s)",
+        out.display(),
+        rounds,
+        wall
+    );
     println!("  vendors.parquet   {:>8} rows", panels.vendors.len());
     println!("  segments.parquet  {:>8} rows", panels.segments.len());
     println!("  market.parquet    {:>8} rows", panels.market.len());
     if let Some(l) = &result.learning {
         let gain = l.profit_gain.map_or("-".to_string(), |g| format!("{g:.3}"));
-        let state = if l.converged { "converged" } else { "stopped unconverged" };
-        println!("Q-learning {state} after {} periods; profit gain Δ = {gain}", l.periods);
+        let state = if l.converged {
+            "converged"
+        } else {
+            "stopped unconverged"
+        };
+        println!(
+            "Q-learning {state} after {} periods; profit gain Δ = {gain}",
+            l.periods
+        );
     }
     let last = rounds.saturating_sub(1);
     let bench = result.benchmarks.last();
     let nash = bench.and_then(|b| b.nash.as_ref());
     let joint = bench.and_then(|b| b.joint.as_ref());
     println!("final round {last}:");
-    println!("  {:<20} {:>10} {:>7} {:>13} {:>10} {:>10}", "vendor", "USD/Mtok", "share", "cash USD", "Nash", "joint");
+    println!(
+        "  {:<20} {:>10} {:>7} {:>13} {:>10} {:>10}",
+        "vendor", "USD/Mtok", "share", "cash USD", "Nash", "joint"
+    );
     let v = &panels.vendors;
     let mut k = 0;
     for i in (0..v.len()).filter(|&i| v.round[i] == last) {
         let price = v.price[i].map_or("exited".to_string(), |p| format!("{p:.4}"));
         let cash = v.cash[i].map_or("unlimited".to_string(), |c| format!("{c:.3e}"));
         let at = |b: Option<&crate::equilibrium::Benchmark>| {
-            b.and_then(|b| b.prices.get(k).copied().flatten()).map_or("-".to_string(), |p| format!("{p:.4}"))
+            b.and_then(|b| b.prices.get(k).copied().flatten())
+                .map_or("-".to_string(), |p| format!("{p:.4}"))
         };
         let name: String = v.vendor[i].chars().take(20).collect();
-        println!("  {:<20} {:>10} {:>6.1}% {:>13} {:>10} {:>10}", name, price, 100.0 * v.share[i], cash, at(nash), at(joint));
+        println!(
+            "  {:<20} {:>10} {:>6.1}% {:>13} {:>10} {:>10}",
+            name,
+            price,
+            100.0 * v.share[i],
+            cash,
+            at(nash),
+            at(joint)
+        );
         k += 1;
     }
     let m = &panels.market;
     if let Some(i) = (0..m.len()).rev().find(|&i| m.round[i] == last) {
         let pi = m.price_index[i].map_or("-".to_string(), |p| format!("{p:.4}"));
         let hhi = m.hhi[i].map_or("-".to_string(), |h| format!("{h:.0}"));
-        println!("  price index {pi} USD/Mtok, HHI {hhi}, {} vendors in the market", m.active_vendors[i]);
+        println!(
+            "  price index {pi} USD/Mtok, HHI {hhi}, {} vendors in the market",
+            m.active_vendors[i]
+        );
     }
 }

@@ -341,6 +341,28 @@ pub fn get_path<'a>(tree: &'a Value, path: &str) -> Option<&'a Value> {
     Some(node)
 }
 
+/// The number at `path` in a scenario's text (None when the key is absent), for readers of
+/// output directories that need one setting, such as `rounds_per_year`, without checking the
+/// whole file. An error when the text is not YAML or the value is not a number.
+pub fn number_at(text: &str, file: &Path, path: &str) -> Result<Option<f64>, ScenarioError> {
+    let tree = parse_tree(text, file)?;
+    match get_path(&tree, path) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v.as_f64().map(Some).ok_or_else(|| {
+            let line = LineIndex::build(text).line_of(&normalise_path(path));
+            invalid(file, path, line, "must be a number")
+        }),
+    }
+}
+
+/// The text at `path` in a scenario's text (None when absent or not a string).
+pub fn text_at(text: &str, file: &Path, path: &str) -> Result<Option<String>, ScenarioError> {
+    let tree = parse_tree(text, file)?;
+    Ok(get_path(&tree, path)
+        .and_then(Value::as_str)
+        .map(str::to_string))
+}
+
 /// Serialises a spec back to YAML (the resolved scenario written next to the output).
 pub fn to_yaml(spec: &ScenarioSpec) -> String {
     serde_yaml::to_string(spec).expect("a scenario spec always serialises")

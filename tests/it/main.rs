@@ -10,7 +10,12 @@
 //! - `learning`: Q-learning reproduces Calvano et al. (2020).
 //! - `strategies`: Edgeworth cycles, capacity and rationing, penetration, tit for tat.
 //! - `events`: every event kind changes what it should at its round, and nothing else.
+//! - `analysis`: `pricewar analyze` metrics on hand-made panels, sweep aggregation, formats, errors.
+//! - `plot`: `pricewar plot` writes valid, non-blank PNG and SVG charts of runs and sweeps.
+//! - `python`: a run and a sweep read with Python Polars, pandas (pyarrow) and DuckDB.
+//! - `sweep_fixture` (helpers): run and sweep directories in the documented layouts.
 
+mod analysis;
 mod common;
 mod determinism;
 mod economics;
@@ -20,5 +25,8 @@ mod errors;
 mod events;
 mod learning;
 mod output;
+mod plot;
+mod python;
 mod scenarios;
 mod strategies;
+mod sweep_fixture;

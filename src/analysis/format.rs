@@ -1,0 +1,999 @@
+//! Printing a report: a table for the terminal (at most 100 columns wide), CSV, JSON or
+//! Markdown. Undefined values print as "-" (table, Markdown), empty (CSV) or null (JSON),
+//! never NaN.
+
+use super::load::Kind;
+use super::metric::{Metric, Unit, market, vendor};
+use super::report::{Group, ParamValue, Report};
+use super::stats::Summary;
+use super::summary::COLLUSION_WINDOW;
+use serde_json::{Map, Value, json};
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+/// Widest line of the table format, in characters.
+pub const TABLE_WIDTH: usize = 100;
+
+/// Output format of `pricewar analyze`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned tables for a terminal, at most 100 columns wide.
+    #[default]
+    Table,
+    /// Long-format CSV: one row per table, vendor and metric.
+    Csv,
+    /// JSON with stable keys.
+    Json,
+    /// Markdown tables.
+    Markdown,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "table" => Ok(Format::Table),
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            "markdown" | "md" => Ok(Format::Markdown),
+            other => Err(format!(
+                "unknown format `{other}`; use table, csv, json or markdown"
+            )),
+        }
+    }
+}
+
+/// Renders `report` in `format`.
+pub fn render(report: &Report, format: Format) -> String {
+    match format {
+        Format::Table => text(report, false),
+        Format::Markdown => text(report, true),
+        Format::Csv => csv(report),
+        Format::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&json_value(report)).expect("JSON of a report");
+            s.push('\n');
+            s
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers.
+
+/// `x` with `sig` significant digits, in plain notation where that stays short.
+fn significant(x: f64, sig: i32) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    let mag = x.abs().log10().floor() as i32;
+    if !(-4..7).contains(&mag) {
+        return format!("{:.*e}", (sig - 1).max(0) as usize, x);
+    }
+    let decimals = (sig - 1 - mag).max(0) as usize;
+    format!("{x:.decimals$}")
+}
+
+/// `x` as written plainly: whole numbers without decimals.
+fn plain(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        significant(x, 6)
+    }
+}
+
+/// `x` with thousands separators, rounded to an integer.
+fn grouped(x: f64) -> String {
+    let r = x.round();
+    let digits = format!("{}", r.abs() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if r < 0.0 { format!("-{out}") } else { out }
+}
+
+/// USD amounts: 4 significant digits, with k, M, B or T from a thousand up.
+fn money(x: f64) -> String {
+    let a = x.abs();
+    let (div, suffix) = if a >= 1e12 {
+        (1e12, " T")
+    } else if a >= 1e9 {
+        (1e9, " B")
+    } else if a >= 1e6 {
+        (1e6, " M")
+    } else if a >= 1e3 {
+        (1e3, " k")
+    } else {
+        (1.0, "")
+    };
+    if a >= 1e15 {
+        return significant(x, 4);
+    }
+    format!("{}{suffix}", significant(x / div, 4))
+}
+
+/// A value of `unit` for tables. `across_runs` prints yes/no metrics as the share of runs.
+pub fn display(x: f64, unit: Unit, across_runs: bool) -> String {
+    match unit {
+        Unit::UsdPerMtok => significant(x, 4),
+        Unit::Usd => money(x),
+        Unit::Fraction => percent(x),
+        Unit::Number => {
+            if x.abs() >= 1000.0 {
+                significant(x, 4)
+            } else {
+                format!("{x:.3}")
+            }
+        }
+        Unit::FactorPerYear => format!("{}×", significant(x, 3)),
+        Unit::Hhi => grouped(x),
+        Unit::Count => {
+            if across_runs && x.fract() != 0.0 {
+                format!("{x:.1}")
+            } else {
+                grouped(x)
+            }
+        }
+        Unit::YesNo => {
+            if across_runs {
+                percent(x)
+            } else if x > 0.5 {
+                "yes".into()
+            } else {
+                "no".into()
+            }
+        }
+    }
+}
+
+fn percent(x: f64) -> String {
+    let p = 100.0 * x;
+    if p != 0.0 && p.abs() < 0.1 {
+        format!("{}%", significant(p, 2))
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+fn opt(x: Option<f64>, unit: Unit, across_runs: bool) -> String {
+    x.map_or_else(|| "-".into(), |v| display(v, unit, across_runs))
+}
+
+/// The unit as a table header shows it.
+fn unit_header(m: Metric, across_runs: bool) -> &'static str {
+    match m.unit {
+        Unit::Fraction | Unit::Number | Unit::Count => "",
+        Unit::YesNo if across_runs => "share of runs",
+        Unit::YesNo => "",
+        Unit::FactorPerYear => "per year",
+        u => u.name(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables.
+
+/// A table of strings: headers (label and unit line), rows, and how many leading columns are
+/// keys (repeated when a wide table is split).
+struct Grid {
+    headers: Vec<(String, String)>,
+    right: Vec<bool>,
+    rows: Vec<Vec<String>>,
+    keys: usize,
+}
+
+impl Grid {
+    fn new(keys: usize) -> Self {
+        Grid {
+            headers: Vec::new(),
+            right: Vec::new(),
+            rows: Vec::new(),
+            keys,
+        }
+    }
+
+    fn column(&mut self, label: &str, unit: &str, right: bool) {
+        self.headers.push((label.to_string(), unit.to_string()));
+        self.right.push(right);
+    }
+
+    fn width(&self, c: usize, cap: usize) -> usize {
+        let (l, u) = &self.headers[c];
+        let w = self
+            .rows
+            .iter()
+            .map(|r| r[c].chars().count())
+            .chain([l.chars().count(), u.chars().count()])
+            .max()
+            .unwrap_or(0);
+        w.min(cap)
+    }
+
+    /// Plain text, split into several tables (key columns repeated) when wider than `max`.
+    fn text(&self, max: usize) -> String {
+        let n = self.headers.len();
+        let key_cap = 40;
+        let widths: Vec<usize> = (0..n)
+            .map(|c| self.width(c, if c < self.keys { key_cap } else { max }))
+            .collect();
+        let key_width: usize = widths[..self.keys].iter().map(|w| w + 2).sum();
+        let mut chunks: Vec<Vec<usize>> = Vec::new();
+        let mut current: Vec<usize> = Vec::new();
+        let mut used = key_width;
+        for c in self.keys..n {
+            let w = widths[c] + 2;
+            if !current.is_empty() && used + w > max + 2 {
+                chunks.push(std::mem::take(&mut current));
+                used = key_width;
+            }
+            current.push(c);
+            used += w;
+        }
+        if !current.is_empty() || chunks.is_empty() {
+            chunks.push(current);
+        }
+        let mut out = String::new();
+        for (k, chunk) in chunks.iter().enumerate() {
+            if k > 0 {
+                out.push('\n');
+            }
+            let cols: Vec<usize> = (0..self.keys).chain(chunk.iter().copied()).collect();
+            let line = |cells: &dyn Fn(usize) -> String| {
+                let mut s = String::new();
+                for (i, &c) in cols.iter().enumerate() {
+                    let cell = fit(&cells(c), widths[c]);
+                    let pad = widths[c] - cell.chars().count();
+                    if i > 0 {
+                        s.push_str("  ");
+                    }
+                    if self.right[c] {
+                        s.push_str(&" ".repeat(pad));
+                        s.push_str(&cell);
+                    } else {
+                        s.push_str(&cell);
+                        s.push_str(&" ".repeat(pad));
+                    }
+                }
+                s.trim_end().to_string() + "\n"
+            };
+            out += &line(&|c| self.headers[c].0.clone());
+            if cols.iter().any(|&c| !self.headers[c].1.is_empty()) {
+                out += &line(&|c| self.headers[c].1.clone());
+            }
+            let total: usize =
+                cols.iter().map(|&c| widths[c]).sum::<usize>() + 2 * (cols.len() - 1);
+            out += &"-".repeat(total);
+            out.push('\n');
+            for r in &self.rows {
+                out += &line(&|c| r[c].clone());
+            }
+        }
+        out
+    }
+
+    fn markdown(&self) -> String {
+        let header: Vec<String> = self
+            .headers
+            .iter()
+            .map(|(l, u)| {
+                if u.is_empty() {
+                    l.clone()
+                } else {
+                    format!("{l} ({u})")
+                }
+            })
+            .collect();
+        let mut out = format!(
+            "| {} |\n",
+            header
+                .iter()
+                .map(|h| md_escape(h))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+        out += &format!(
+            "|{}|\n",
+            self.right
+                .iter()
+                .map(|r| if *r { " ---: " } else { " --- " })
+                .collect::<Vec<_>>()
+                .join("|")
+        );
+        for r in &self.rows {
+            out += &format!(
+                "| {} |\n",
+                r.iter()
+                    .map(|c| md_escape(c))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            );
+        }
+        out
+    }
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// `s` cut to `w` characters with an ellipsis.
+fn fit(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(w.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Wraps `text` at `width` characters, prefixing the first line with `first` and the others
+/// with spaces of the same width.
+fn wrap(text: &str, width: usize, first: &str) -> String {
+    let indent = " ".repeat(first.chars().count());
+    let mut out = String::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.chars().count() + 1 + word.chars().count() > width {
+            out += line.trim_end();
+            out.push('\n');
+            line = indent.clone();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out += line.trim_end();
+    out.push('\n');
+    out
+}
+
+/// A heading in the table or Markdown format.
+fn heading(out: &mut String, md: bool, level: usize, title: &str) {
+    if md {
+        let _ = writeln!(out, "{} {title}\n", "#".repeat(level));
+    } else {
+        let _ = writeln!(out, "{title}");
+    }
+}
+
+fn grid(out: &mut String, md: bool, g: &Grid) {
+    if md {
+        out.push_str(&g.markdown());
+    } else {
+        out.push_str(&g.text(TABLE_WIDTH));
+    }
+    out.push('\n');
+}
+
+fn describe(report: &Report) -> String {
+    let name = report
+        .scenario
+        .as_ref()
+        .map(|s| format!(" (scenario {s})"))
+        .unwrap_or_default();
+    match report.kind {
+        Kind::Run => format!(
+            "Run {}{name}: {} rounds, {} rounds per year",
+            report.dir.display(),
+            report.rounds,
+            plain(report.rounds_per_year)
+        ),
+        Kind::Sweep => format!(
+            "Sweep {}{name}: {} runs in {} parameter combinations{}, {} rounds, {} rounds per year",
+            report.dir.display(),
+            report.runs,
+            report.groups.len(),
+            report
+                .replicates
+                .map(|r| format!(" × {r} replicates"))
+                .unwrap_or_default(),
+            report.rounds,
+            plain(report.rounds_per_year)
+        ),
+    }
+}
+
+/// How each metric is defined, printed under the tables.
+pub fn notes(report: &Report) -> Vec<String> {
+    let mut n = vec![
+        "Price index: volume-weighted price over vendors (USD/Mtok); start and end are the first and last rounds with sales; annualised decline = (start / end)^(rounds per year / rounds between them), so 4× means prices fall to a quarter each year.".to_string(),
+        "HHI: Herfindahl-Hirschman index of vendors' volume shares (0-10,000). 2023 US merger guidelines: above 1,800 highly concentrated. 2010 guidelines: below 1,500 unconcentrated, 1,500-2,500 moderately, above 2,500 highly concentrated.".to_string(),
+        "Lerner index: volume-weighted (price - marginal cost) / price over vendors with a positive price and sales; \"final round\" is the last round, \"mean over rounds\" the average of each round's index over rounds with sales.".to_string(),
+        "Surplus and welfare: summed over all rounds, USD; consumer surplus is the logit log-sum (with the outside option), producer surplus revenue minus variable cost.".to_string(),
+    ];
+    let pct = (COLLUSION_WINDOW * 100.0).round();
+    if report.has_benchmarks {
+        let window = report
+            .window
+            .map(|(a, b)| format!(" (here rounds {a}-{b})"))
+            .unwrap_or_default();
+        n.push(format!(
+            "Collusion index Δ = (Π - Π_Nash) / (Π_joint - Π_Nash): Π is industry variable profit per round (revenue - variable cost) averaged over the last {pct}% of rounds, at least one{window}; 0 at Bertrand-Nash profits, 1 at joint-profit maximisation."
+        ));
+    } else {
+        n.push("Collusion index Δ: not computed, the output has no Bertrand-Nash and joint-profit benchmarks.".to_string());
+    }
+    n.push("Price changes (Edgeworth-cycle statistics): relative changes (p_t - p_t-1) / p_t-1 between consecutive rounds a vendor is in the market; share of cuts among non-zero changes; mean rise and mean cut as relative sizes; skewness g1 of the non-zero changes (positive: frequent small cuts and rare large rises, the Edgeworth-cycle pattern).".to_string());
+    n.push("Vendors: mean price over the rounds in the market; final values at the last round; final cash \"unlimited\" when the vendor has no cash limit.".to_string());
+    if report.kind == Kind::Sweep {
+        n.push("Across runs: n runs with the metric defined, mean, sample standard deviation sd and the 95% interval of the mean, mean ± t(0.975, n-1)·sd/√n, over the replicates of each parameter combination; \"survived\" is the share of runs in which the vendor survived.".to_string());
+    }
+    n
+}
+
+fn text(report: &Report, md: bool) -> String {
+    let mut out = String::new();
+    if md {
+        heading(&mut out, md, 1, "pricewar analysis");
+        let _ = writeln!(out, "{}\n", describe(report));
+    } else {
+        out += &wrap(&describe(report), TABLE_WIDTH, "");
+        out.push('\n');
+    }
+    match report.kind {
+        Kind::Run => run_text(&mut out, md, report),
+        Kind::Sweep => sweep_text(&mut out, md, report),
+    }
+    heading(&mut out, md, 2, "Notes");
+    for note in notes(report) {
+        if md {
+            let _ = writeln!(out, "- {note}");
+        } else {
+            out += &wrap(&note, TABLE_WIDTH, "- ");
+        }
+    }
+    out
+}
+
+fn cash_cell(m: Metric, s: &Summary, across: bool) -> String {
+    if m == vendor::FINAL_CASH && s.n == 0 {
+        "unlimited".into()
+    } else {
+        opt(s.value(), m.unit, across)
+    }
+}
+
+fn run_text(out: &mut String, md: bool, report: &Report) {
+    let Some(g) = report.groups.first() else {
+        return;
+    };
+    heading(out, md, 2, "Vendors");
+    let mut v = Grid::new(1);
+    v.column("vendor", "", false);
+    for m in vendor::ALL {
+        v.column(m.label, unit_header(*m, false), true);
+    }
+    for (name, ms) in &g.vendors {
+        let mut row = vec![name.clone()];
+        row.extend(ms.iter().map(|(m, s)| cash_cell(*m, s, false)));
+        v.rows.push(row);
+    }
+    grid(out, md, &v);
+
+    heading(out, md, 2, "Market");
+    let mut mk = Grid::new(1);
+    mk.column("metric", "", false);
+    mk.column("value", "", true);
+    mk.column("unit", "", false);
+    for (m, s) in &g.market {
+        mk.rows.push(vec![
+            m.label.to_string(),
+            opt(s.value(), m.unit, false),
+            unit_header(*m, false).to_string(),
+        ]);
+        if *m == market::HHI_START || *m == market::HHI_END {
+            for (label, class) in classes(s.value()) {
+                mk.rows
+                    .push(vec![format!("  {label}"), class, String::new()]);
+            }
+        }
+    }
+    grid(out, md, &mk);
+
+    heading(
+        out,
+        md,
+        2,
+        "Price changes between consecutive rounds (Edgeworth-cycle statistics)",
+    );
+    let mut c = Grid::new(1);
+    c.column("vendor", "", false);
+    let metrics = super::metric::changes::ALL;
+    for m in metrics {
+        c.column(m.label, unit_header(*m, false), true);
+    }
+    for (name, ms) in &g.changes {
+        let mut row = vec![name.clone()];
+        row.extend(ms.iter().map(|(m, s)| opt(s.value(), m.unit, false)));
+        c.rows.push(row);
+    }
+    grid(out, md, &c);
+}
+
+/// Concentration classes of an HHI under the 2023 and 2010 guidelines.
+fn classes(hhi: Option<f64>) -> Vec<(&'static str, String)> {
+    match hhi {
+        None => Vec::new(),
+        Some(h) => vec![
+            (
+                "class, 2023 guidelines",
+                crate::metrics::concentration_2023(h).to_string(),
+            ),
+            (
+                "class, 2010 guidelines",
+                crate::metrics::concentration_2010(h).to_string(),
+            ),
+        ],
+    }
+}
+
+fn interval(s: &Summary, unit: Unit) -> String {
+    match (s.ci95_low, s.ci95_high) {
+        (Some(a), Some(b)) => format!("{} to {}", display(a, unit, true), display(b, unit, true)),
+        _ => "-".into(),
+    }
+}
+
+fn stats_cells(m: Metric, s: &Summary) -> Vec<String> {
+    vec![
+        s.n.to_string(),
+        opt(s.mean, m.unit, true),
+        opt(s.sd, m.unit, true),
+        interval(s, m.unit),
+    ]
+}
+
+fn group_title(report: &Report, g: &Group) -> String {
+    let params: Vec<String> = report
+        .parameters
+        .iter()
+        .zip(&g.parameters)
+        .map(|(p, v)| format!("{p} = {v}"))
+        .collect();
+    let what = if params.is_empty() {
+        "all runs".to_string()
+    } else {
+        params.join(", ")
+    };
+    format!("{what} ({} runs)", g.runs)
+}
+
+/// Metrics of the sweep overview, one column each, with short headers.
+const OVERVIEW: &[(Metric, &str)] = &[
+    (market::PRICE_INDEX_END, "price index end"),
+    (market::DECLINE, "decline"),
+    (market::HHI_END, "HHI end"),
+    (market::LERNER_FINAL, "Lerner end"),
+    (market::SURVIVORS, "survivors"),
+    (market::CONSUMER_SURPLUS, "consumer surplus"),
+    (market::COLLUSION_INDEX, "Δ"),
+];
+
+fn sweep_text(out: &mut String, md: bool, report: &Report) {
+    heading(out, md, 2, "Overview: means across replicates");
+    let mut o = Grid::new(report.parameters.len());
+    for p in &report.parameters {
+        o.column(p, "", false);
+    }
+    o.column("runs", "", true);
+    let shown: Vec<Metric> = OVERVIEW
+        .iter()
+        .filter(|(m, _)| *m != market::COLLUSION_INDEX || report.has_benchmarks)
+        .map(|(m, short)| {
+            o.column(short, unit_header(*m, true), true);
+            *m
+        })
+        .collect();
+    for g in &report.groups {
+        let mut row: Vec<String> = g.parameters.iter().map(|v| v.to_string()).collect();
+        row.push(g.runs.to_string());
+        for m in &shown {
+            row.push(opt(g.market(*m).and_then(|s| s.mean), m.unit, true));
+        }
+        o.rows.push(row);
+    }
+    grid(out, md, &o);
+
+    for g in &report.groups {
+        heading(out, md, 2, &group_title(report, g));
+        heading(out, md, 3, "Market");
+        let mut mk = Grid::new(1);
+        mk.column("metric", "", false);
+        mk.column("unit", "", false);
+        mk.column("n", "", true);
+        mk.column("mean", "", true);
+        mk.column("sd", "", true);
+        mk.column("95% interval", "", true);
+        for (m, s) in &g.market {
+            let mut row = vec![m.label.to_string(), unit_header(*m, true).to_string()];
+            row.extend(stats_cells(*m, s));
+            mk.rows.push(row);
+        }
+        grid(out, md, &mk);
+        if let Some(h) = g.market(market::HHI_END).and_then(|s| s.mean) {
+            let line = format!(
+                "Mean HHI at end {}: {} under the 2023 guidelines, {} under the 2010 guidelines.",
+                grouped(h),
+                crate::metrics::concentration_2023(h),
+                crate::metrics::concentration_2010(h)
+            );
+            if md {
+                let _ = writeln!(out, "{line}\n");
+            } else {
+                out.push_str(&wrap(&line, TABLE_WIDTH, ""));
+                out.push('\n');
+            }
+        }
+
+        heading(out, md, 3, "Vendors");
+        let mut v = Grid::new(2);
+        v.column("vendor", "", false);
+        v.column("metric", "", false);
+        v.column("unit", "", false);
+        v.column("n", "", true);
+        v.column("mean", "", true);
+        v.column("sd", "", true);
+        v.column("95% interval", "", true);
+        for (name, ms) in &g.vendors {
+            for (m, s) in ms {
+                let mut row = vec![
+                    name.clone(),
+                    m.label.to_string(),
+                    unit_header(*m, true).to_string(),
+                ];
+                if *m == vendor::FINAL_CASH && s.n == 0 {
+                    row.extend(["0".into(), "unlimited".into(), "-".into(), "-".into()]);
+                } else {
+                    row.extend(stats_cells(*m, s));
+                }
+                v.rows.push(row);
+            }
+        }
+        grid(out, md, &v);
+
+        heading(out, md, 3, "Price changes (Edgeworth-cycle statistics)");
+        let mut c = Grid::new(2);
+        c.column("vendor", "", false);
+        c.column("metric", "", false);
+        c.column("n", "", true);
+        c.column("mean", "", true);
+        c.column("sd", "", true);
+        c.column("95% interval", "", true);
+        for (name, ms) in &g.changes {
+            for (m, s) in ms {
+                let mut row = vec![name.clone(), m.label.to_string()];
+                row.extend(stats_cells(*m, s));
+                c.rows.push(row);
+            }
+        }
+        grid(out, md, &c);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV.
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_num(x: Option<f64>) -> String {
+    x.filter(|v| v.is_finite())
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
+
+fn csv_line(out: &mut String, fields: &[String]) {
+    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    out.push_str(&line.join(","));
+    out.push('\n');
+}
+
+/// Rows of one group as (table, vendor, metric, summary).
+fn rows(g: &Group) -> Vec<(&'static str, String, Metric, Summary)> {
+    let mut r: Vec<(&'static str, String, Metric, Summary)> = g
+        .market
+        .iter()
+        .map(|(m, s)| ("market", String::new(), *m, *s))
+        .collect();
+    for (name, ms) in &g.vendors {
+        r.extend(ms.iter().map(|(m, s)| ("vendors", name.clone(), *m, *s)));
+    }
+    for (name, ms) in &g.changes {
+        r.extend(
+            ms.iter()
+                .map(|(m, s)| ("price_changes", name.clone(), *m, *s)),
+        );
+    }
+    r
+}
+
+fn csv(report: &Report) -> String {
+    let mut out = String::new();
+    match report.kind {
+        Kind::Run => {
+            csv_line(
+                &mut out,
+                &["table", "vendor", "metric", "unit", "value"].map(String::from),
+            );
+            for g in &report.groups {
+                for (table, vendor, m, s) in rows(g) {
+                    csv_line(
+                        &mut out,
+                        &[
+                            table.into(),
+                            vendor,
+                            m.key.into(),
+                            m.unit.name().into(),
+                            csv_num(s.value()),
+                        ],
+                    );
+                    if table == "market" && (m == market::HHI_START || m == market::HHI_END) {
+                        for (year, class) in [
+                            ("2023", s.value().map(crate::metrics::concentration_2023)),
+                            ("2010", s.value().map(crate::metrics::concentration_2010)),
+                        ] {
+                            csv_line(
+                                &mut out,
+                                &[
+                                    table.into(),
+                                    String::new(),
+                                    format!("{}_class_{year}", m.key),
+                                    "class".into(),
+                                    class.unwrap_or_default().into(),
+                                ],
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        Kind::Sweep => {
+            let mut header = vec!["table".to_string()];
+            header.extend(report.parameters.iter().cloned());
+            header.extend(
+                [
+                    "runs",
+                    "vendor",
+                    "metric",
+                    "unit",
+                    "n",
+                    "mean",
+                    "sd",
+                    "ci95_low",
+                    "ci95_high",
+                ]
+                .map(String::from),
+            );
+            csv_line(&mut out, &header);
+            for g in &report.groups {
+                let params: Vec<String> = g
+                    .parameters
+                    .iter()
+                    .map(|p| match p {
+                        ParamValue::Missing => String::new(),
+                        v => v.to_string(),
+                    })
+                    .collect();
+                for (table, vendor, m, s) in rows(g) {
+                    let mut line = vec![table.to_string()];
+                    line.extend(params.iter().cloned());
+                    line.extend([
+                        g.runs.to_string(),
+                        vendor,
+                        m.key.into(),
+                        m.unit.name().into(),
+                        s.n.to_string(),
+                        csv_num(s.mean),
+                        csv_num(s.sd),
+                        csv_num(s.ci95_low),
+                        csv_num(s.ci95_high),
+                    ]);
+                    csv_line(&mut out, &line);
+                }
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON.
+
+fn num(x: Option<f64>) -> Value {
+    x.filter(|v| v.is_finite())
+        .map_or(Value::Null, |v| json!(v))
+}
+
+/// A single run's value: counts as integers, yes/no as booleans, other numbers as they are.
+fn value_json(m: Metric, x: Option<f64>) -> Value {
+    match (m.unit, x) {
+        (Unit::Count, Some(v)) if v.fract() == 0.0 && v.abs() < 9e15 => json!(v as i64),
+        (Unit::YesNo, Some(v)) => json!(v > 0.5),
+        (_, x) => num(x),
+    }
+}
+
+fn summary_json(s: &Summary) -> Value {
+    json!({
+        "n": s.n,
+        "mean": num(s.mean),
+        "sd": num(s.sd),
+        "ci95_low": num(s.ci95_low),
+        "ci95_high": num(s.ci95_high),
+    })
+}
+
+fn group_json(report: &Report, g: &Group) -> Value {
+    let sweep = report.kind == Kind::Sweep;
+    let cell = |m: Metric, s: &Summary| {
+        if sweep {
+            summary_json(s)
+        } else {
+            value_json(m, s.value())
+        }
+    };
+    let mut market = Map::new();
+    for (m, s) in &g.market {
+        market.insert(m.key.into(), cell(*m, s));
+        if *m == market::HHI_START || *m == market::HHI_END {
+            let h = if sweep { s.mean } else { s.value() };
+            market.insert(
+                format!("{}_class_2023", m.key),
+                h.map_or(Value::Null, |h| {
+                    json!(crate::metrics::concentration_2023(h))
+                }),
+            );
+            market.insert(
+                format!("{}_class_2010", m.key),
+                h.map_or(Value::Null, |h| {
+                    json!(crate::metrics::concentration_2010(h))
+                }),
+            );
+        }
+    }
+    let named = |rows: &[(String, Vec<(Metric, Summary)>)]| -> Value {
+        Value::Array(
+            rows.iter()
+                .map(|(name, ms)| {
+                    let mut o = Map::new();
+                    o.insert("vendor".into(), json!(name));
+                    for (m, s) in ms {
+                        o.insert(m.key.into(), cell(*m, s));
+                    }
+                    Value::Object(o)
+                })
+                .collect(),
+        )
+    };
+    let mut o = Map::new();
+    if sweep {
+        let mut p = Map::new();
+        for (name, v) in report.parameters.iter().zip(&g.parameters) {
+            p.insert(
+                name.clone(),
+                match v {
+                    ParamValue::Number(x) => num(Some(*x)),
+                    ParamValue::Text(s) => json!(s),
+                    ParamValue::Missing => Value::Null,
+                },
+            );
+        }
+        o.insert("parameters".into(), Value::Object(p));
+        o.insert("runs".into(), json!(g.runs));
+    }
+    o.insert("market".into(), Value::Object(market));
+    o.insert("vendors".into(), named(&g.vendors));
+    o.insert("price_changes".into(), named(&g.changes));
+    Value::Object(o)
+}
+
+/// The report as JSON: `kind`, `dir`, `scenario`, `runs`, `rounds`, `rounds_per_year`,
+/// `definitions`, and for a run `market`, `vendors`, `price_changes` (plain values); for a sweep
+/// `parameters` and `groups`, each with its parameter values and every metric as
+/// `{n, mean, sd, ci95_low, ci95_high}`.
+pub fn json_value(report: &Report) -> Value {
+    let mut o = Map::new();
+    o.insert(
+        "kind".into(),
+        json!(match report.kind {
+            Kind::Run => "run",
+            Kind::Sweep => "sweep",
+        }),
+    );
+    o.insert("dir".into(), json!(report.dir.display().to_string()));
+    o.insert("scenario".into(), json!(report.scenario));
+    o.insert("runs".into(), json!(report.runs));
+    o.insert("rounds".into(), json!(report.rounds));
+    o.insert("rounds_per_year".into(), num(Some(report.rounds_per_year)));
+    o.insert(
+        "collusion_window".into(),
+        json!({
+            "share_of_rounds": COLLUSION_WINDOW,
+            "rounds": report.window.map(|(a, b)| json!([a, b])),
+        }),
+    );
+    o.insert("definitions".into(), json!(notes(report)));
+    match report.kind {
+        Kind::Run => {
+            if let Some(Value::Object(g)) = report.groups.first().map(|g| group_json(report, g)) {
+                o.extend(g);
+            }
+        }
+        Kind::Sweep => {
+            o.insert("parameters".into(), json!(report.parameters));
+            o.insert("replicates".into(), json!(report.replicates));
+            o.insert(
+                "groups".into(),
+                Value::Array(
+                    report
+                        .groups
+                        .iter()
+                        .map(|g| group_json(report, g))
+                        .collect(),
+                ),
+            );
+        }
+    }
+    Value::Object(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(significant(0.13889, 4), "0.1389");
+        assert_eq!(significant(105.0, 4), "105.0");
+        assert_eq!(significant(0.000012345, 3), "1.23e-5");
+        assert_eq!(grouped(3000.0), "3,000");
+        assert_eq!(grouped(-1234567.4), "-1,234,567");
+        assert_eq!(money(1_234_567.0), "1.235 M");
+        assert_eq!(money(-2.5e9), "-2.500 B");
+        assert_eq!(money(12.0), "12.00");
+        assert_eq!(display(0.112, Unit::Fraction, false), "11.2%");
+        assert_eq!(display(4.0, Unit::FactorPerYear, false), "4.00×");
+        assert_eq!(display(1.0, Unit::YesNo, false), "yes");
+        assert_eq!(display(0.8, Unit::YesNo, true), "80.0%");
+    }
+
+    #[test]
+    fn wide_tables_split_and_keep_their_keys() {
+        let mut g = Grid::new(1);
+        g.column("vendor", "", false);
+        for i in 0..12 {
+            g.column(&format!("metric number {i}"), "USD/Mtok", true);
+        }
+        g.rows.push(
+            std::iter::once("A very long vendor name".to_string())
+                .chain((0..12).map(|i| format!("{i}.0")))
+                .collect(),
+        );
+        let t = g.text(TABLE_WIDTH);
+        assert!(t.lines().all(|l| l.chars().count() <= TABLE_WIDTH), "{t}");
+        assert!(t.matches("A very long vendor name").count() >= 2, "{t}");
+        assert!(t.contains("metric number 11"));
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        assert_eq!(csv_field("0-10,000"), "\"0-10,000\"");
+        assert_eq!(csv_field("a\"b"), "\"a\"\"b\"");
+        assert_eq!(csv_num(Some(f64::NAN)), "");
+    }
+}

@@ -1,0 +1,165 @@
+//! `pricewar plot`: the charts of a run and of a sweep are written as valid PNG and SVG files
+//! that are not blank, with titles, axis labels and legends.
+
+use crate::common::*;
+use crate::sweep_fixture;
+use std::collections::HashSet;
+use std::path::Path;
+
+const CHARTS: [&str; 4] = ["prices", "shares", "hhi", "surplus"];
+
+/// Decodes a PNG and checks it is a real picture: the signature, the size, and more than a
+/// handful of colours with a fair share of non-white pixels.
+fn assert_png_not_blank(path: &Path) {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(
+        bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "{}: no PNG signature",
+        path.display()
+    );
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(
+        (info.width, info.height),
+        pricewar::analysis::plot::SIZE,
+        "{}",
+        path.display()
+    );
+    let channels = info.color_type.samples();
+    let pixels: Vec<&[u8]> = buf[..info.buffer_size()].chunks(channels).collect();
+    let colours: HashSet<&[u8]> = pixels.iter().copied().collect();
+    let inked = pixels
+        .iter()
+        .filter(|p| p.iter().take(3).any(|&c| c < 200))
+        .count();
+    assert!(
+        colours.len() > 20,
+        "{}: {} colours",
+        path.display(),
+        colours.len()
+    );
+    assert!(
+        inked as f64 > 0.01 * pixels.len() as f64,
+        "{}: only {inked} dark pixels",
+        path.display()
+    );
+}
+
+/// Checks an SVG is a drawing with lines, the title and the axis labels.
+fn assert_svg(path: &Path, texts: &[&str]) {
+    let svg = std::fs::read_to_string(path).unwrap();
+    assert!(svg.trim_start().starts_with("<svg"), "{}", path.display());
+    assert!(svg.trim_end().ends_with("</svg>"), "{}", path.display());
+    assert!(
+        svg.matches("<polyline").count()
+            + svg.matches("<path").count()
+            + svg.matches("<line").count()
+            > 5,
+        "{}: no lines",
+        path.display()
+    );
+    for t in texts {
+        assert!(svg.contains(t), "{} lacks {t:?}", path.display());
+    }
+    // Tags open and close in balance: a cheap check that the XML is well formed.
+    assert_eq!(svg.matches("<text").count(), svg.matches("</text>").count());
+}
+
+#[test]
+fn plots_of_a_run_are_valid_and_not_blank() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    pricewar()
+        .args([
+            "run",
+            "scenarios/china-2024.yaml",
+            "--quiet",
+            "--rounds",
+            "12",
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(root())
+        .assert()
+        .success();
+    let a = pricewar()
+        .args(["plot", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    assert!(stdout.contains("wrote 4 charts"), "{stdout}");
+    let plots = out.join("plots");
+    for c in CHARTS {
+        assert_png_not_blank(&plots.join(format!("{c}.png")));
+    }
+    assert_svg(
+        &plots.join("prices.svg"),
+        &[
+            "china-2024: prices per vendor",
+            "USD per Mtok",
+            "round (weeks)",
+            "DeepSeek",
+            "Baidu",
+        ],
+    );
+    assert_svg(
+        &plots.join("shares.svg"),
+        &["market shares", "share of volume sold, %", "Alibaba"],
+    );
+    assert_svg(
+        &plots.join("hhi.svg"),
+        &["concentration (HHI)", "0-10,000", "1,800"],
+    );
+    assert_svg(
+        &plots.join("surplus.svg"),
+        &[
+            "consumer and producer surplus",
+            "USD per round",
+            "consumer surplus",
+            "welfare",
+        ],
+    );
+    // No temporary files are left behind.
+    let names: Vec<String> = std::fs::read_dir(&plots)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 8, "{names:?}");
+}
+
+#[test]
+fn plots_of_a_sweep_show_medians_and_bands_per_parameter_combination() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = dir.path().join("sweep");
+    sweep_fixture::china_sweep(&sweep);
+    let charts = dir.path().join("charts");
+    let a = pricewar()
+        .args(["plot", sweep.to_str().unwrap(), "--out"])
+        .arg(&charts)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    assert!(stdout.contains("wrote 8 charts"), "{stdout}");
+    for (group, step) in [
+        ("01_vendors_Alibaba_.strategy.step=0.05", "0.05"),
+        ("02_vendors_Alibaba_.strategy.step=0.2", "0.2"),
+    ] {
+        let d = charts.join(group);
+        assert!(stdout.contains(&format!("{group}/prices.png")), "{stdout}");
+        for c in CHARTS {
+            assert_png_not_blank(&d.join(format!("{c}.png")));
+        }
+        let subtitle =
+            format!("vendors[Alibaba].strategy.step = {step}; median and 90% band across 3 runs");
+        assert_svg(
+            &d.join("prices.svg"),
+            &["prices per vendor", &subtitle, "5th-95th percentile"],
+        );
+        let svg = std::fs::read_to_string(d.join("shares.svg")).unwrap();
+        assert!(svg.contains("<polygon"), "bands are drawn");
+    }
+    assert!(!sweep.join("plots").exists(), "--out is honoured");
+}

@@ -1,0 +1,223 @@
+"""pricewar's output read the way Python and SQL users read it.
+
+Reads a run directory and a sweep directory with Python Polars, pandas (pyarrow engine) and
+DuckDB; checks every table has exactly the columns README.md documents, with the documented
+types; checks the three readers agree; then runs README's Python snippets against the two
+directories.
+
+    python3 tests/python/test_outputs.py RUN_DIR SWEEP_DIR
+
+Exits non-zero when a check fails. Called by the Rust test `tests/it/python.rs`.
+"""
+
+import contextlib
+import io
+import json
+import pathlib
+import re
+import sys
+import traceback
+
+import duckdb
+import pandas as pd
+import polars as pl
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text()
+RUN, SWEEP = (pathlib.Path(p) for p in sys.argv[1:3])
+
+# Documented type -> (Polars dtype, pandas dtypes, DuckDB type).
+TYPES = {
+    "u64": (pl.UInt64, {"uint64"}, "UBIGINT"),
+    "u32": (pl.UInt32, {"uint32"}, "UINTEGER"),
+    "str": (pl.String, {"object", "str", "string"}, "VARCHAR"),
+    "f64": (pl.Float64, {"float64"}, "DOUBLE"),
+    "f64?": (pl.Float64, {"float64"}, "DOUBLE"),
+    "bool": (pl.Boolean, {"bool"}, "BOOLEAN"),
+}
+
+
+def documented(table):
+    """Columns and types of `table` from README's table that follows the line naming it."""
+    lines = README.splitlines()
+    start = next(
+        i for i, line in enumerate(lines) if line.startswith(f"`{table}`") and "row" in line
+    )
+    columns = []
+    for line in lines[start + 1 :]:
+        if columns and not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 2 or not cells[0].startswith("`"):
+            continue
+        names = re.findall(r"`([^`]+)`", cells[0])
+        types = [t.strip() for t in cells[1].split(",")]
+        if len(types) == 1:
+            types = types * len(names)
+        assert len(names) == len(types), f"README row {line!r}"
+        columns += list(zip(names, types))
+    assert columns, f"README documents no columns for {table}"
+    return columns
+
+
+def expected(table, parameters=(), vendors=()):
+    cols = documented(table)
+    out = []
+    for name, t in cols:
+        if name == "<parameter>":
+            out += [(p, None) for p in parameters]
+        elif name == "cumulative_profit:<vendor>":
+            out += [(f"cumulative_profit:{v}", "f64") for v in vendors]
+        else:
+            out.append((name, t))
+    return out
+
+
+def check_frame(where, names_types, pl_schema, pd_dtypes, duck_types):
+    names = [n for n, _ in names_types]
+    assert list(pl_schema) == names, f"{where}: Polars columns {list(pl_schema)} != {names}"
+    assert list(pd_dtypes.index) == names, f"{where}: pandas columns {list(pd_dtypes.index)}"
+    assert list(duck_types) == names, f"{where}: DuckDB columns {list(duck_types)}"
+    for name, t in names_types:
+        if t is None:  # a swept parameter: a number or text
+            assert pl_schema[name] in (pl.Float64, pl.String), f"{where}.{name}: {pl_schema[name]}"
+            continue
+        want_pl, want_pd, want_duck = TYPES[t]
+        assert pl_schema[name] == want_pl, f"{where}.{name}: Polars {pl_schema[name]}, want {want_pl}"
+        assert str(pd_dtypes[name]) in want_pd, f"{where}.{name}: pandas {pd_dtypes[name]}, want {want_pd}"
+        assert duck_types[name] == want_duck, f"{where}.{name}: DuckDB {duck_types[name]}, want {want_duck}"
+
+
+def duck_describe(source):
+    rows = duckdb.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    return {r[0]: r[1] for r in rows}
+
+
+CHECKS = []
+
+
+def check(fn):
+    CHECKS.append(fn)
+    return fn
+
+
+@check
+def run_panels_have_the_documented_columns_and_types():
+    for table in ["vendors", "segments", "market"]:
+        path = RUN / f"{table}.parquet"
+        want = expected(f"{table}.parquet")
+        df = pl.read_parquet(path)
+        pdf = pd.read_parquet(path, engine="pyarrow")
+        duck = duck_describe(f"read_parquet('{path}')")
+        check_frame(f"run {table}", want, df.schema, pdf.dtypes, duck)
+        n = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]
+        assert len(df) == len(pdf) == n > 0, f"{table}: {len(df)}, {len(pdf)}, {n} rows"
+
+
+@check
+def run_values_are_consistent():
+    v = pl.read_parquet(RUN / "vendors.parquet")
+    m = pl.read_parquet(RUN / "market.parquet")
+    manifest = json.loads((RUN / "manifest.json").read_text())
+    assert len(v) == manifest["rows"]["vendors"]
+    assert len(m) == manifest["rows"]["market"] == manifest["rounds"]
+    # No NaN anywhere: undefined values are nulls.
+    for df in (v, m):
+        floats = [c for c, t in df.schema.items() if t == pl.Float64]
+        assert df.select(pl.col(floats).is_nan().any()).row(0) == (False,) * len(floats)
+    # Shares sum to one in rounds with sales; HHI is computed from them.
+    by_round = v.group_by("round").agg(
+        pl.col("share").sum().alias("total"), ((100 * pl.col("share")) ** 2).sum().alias("hhi")
+    )
+    joined = by_round.join(m.select("round", "hhi"), on="round", suffix="_market")
+    assert ((joined["total"] - 1).abs() < 1e-9).all()
+    assert ((joined["hhi"] - joined["hhi_market"]).abs() < 1e-6).all()
+
+
+def sweep_meta():
+    return json.loads((SWEEP / "sweep.json").read_text())
+
+
+@check
+def sweep_tables_read_as_one_dataset_with_documented_columns():
+    meta = sweep_meta()
+    vendors = pl.read_parquet(RUN / "vendors.parquet")["vendor"].unique(maintain_order=True)
+    for table in ["runs", "vendors", "segments", "market"]:
+        if table == "runs":
+            want = expected("runs/", meta["parameters"], vendors.to_list())
+        else:
+            want = expected(f"{table}.parquet")
+        # The hive partition column comes last.
+        want = want + [("shard", None)]
+        glob = f"{SWEEP}/{table}/**/*.parquet"
+        df = pl.scan_parquet(glob, hive_partitioning=True).collect()
+        pdf = pd.read_parquet(SWEEP / table, engine="pyarrow")
+        duck = duck_describe(f"read_parquet('{SWEEP}/{table}/*/*.parquet', hive_partitioning = true)")
+        names = [n for n, _ in want]
+        assert list(df.columns) == names, f"sweep {table}: Polars {df.columns}"
+        assert list(pdf.columns) == names, f"sweep {table}: pandas {list(pdf.columns)}"
+        assert list(duck) == names, f"sweep {table}: DuckDB {list(duck)}"
+        without_shard = want[:-1]
+        check_frame(
+            f"sweep {table}",
+            without_shard,
+            {k: v for k, v in df.schema.items() if k != "shard"},
+            pdf.dtypes.drop("shard"),
+            {k: v for k, v in duck.items() if k != "shard"},
+        )
+        n = duckdb.sql(
+            f"SELECT count(*) FROM read_parquet('{SWEEP}/{table}/*/*.parquet', hive_partitioning = true)"
+        ).fetchall()[0][0]
+        assert len(df) == len(pdf) == n > 0
+        assert df["run_id"].n_unique() == meta["runs"], f"{table}: runs {df['run_id'].n_unique()}"
+        assert df["shard"].n_unique() > 1, "the fixture spans several shards"
+
+
+@check
+def sweep_runs_join_panels_in_sql():
+    meta = sweep_meta()
+    param = meta["parameters"][0]
+    rows = duckdb.sql(
+        f"""
+        SELECT r."{param}" AS step, count(DISTINCT r.run_id) AS runs, avg(v.price) AS mean_price
+        FROM read_parquet('{SWEEP}/runs/*/*.parquet', hive_partitioning = true) r
+        JOIN read_parquet('{SWEEP}/vendors/*/*.parquet', hive_partitioning = true) v
+          USING (run_id)
+        GROUP BY step ORDER BY step
+        """
+    ).fetchall()
+    assert len(rows) == meta["runs"] // meta["replicates"], rows
+    assert all(r[1] == meta["replicates"] for r in rows), rows
+
+
+@check
+def readme_snippets_run():
+    # Every Python block in README, pointed at these directories (the sweep's name first: the
+    # run's is a prefix of it).
+    blocks = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+    assert len(blocks) >= 3, f"{len(blocks)} Python blocks in README"
+    for block in blocks:
+        code = block.replace("output/china-2024-sweep", SWEEP.as_posix()).replace(
+            "output/china-2024", RUN.as_posix()
+        )
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(code, "README.md", "exec"), {})
+
+
+def main():
+    passed = failed = 0
+    for fn in CHECKS:
+        try:
+            fn()
+            passed += 1
+            print(f"ok   {fn.__name__}")
+        except Exception:
+            failed += 1
+            print(f"FAIL {fn.__name__}")
+            traceback.print_exc(file=sys.stdout)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
