@@ -20,7 +20,8 @@ pub struct Benchmark {
     pub converged: bool,
 }
 
-/// Monopoly, Bertrand-Nash and joint-profit benchmarks of a market at a round.
+/// Monopoly, Bertrand-Nash and joint-profit benchmarks of a market at a round. Open-weight hosts
+/// are held at marginal cost (they have no profit motive); every other vendor optimises.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Benchmarks {
     /// Round whose costs, qualities and buyers they use.
@@ -74,7 +75,9 @@ fn evaluate<M: DemandModel>(
     }
 }
 
-/// Solves the benchmarks of any demand model.
+/// Solves the benchmarks of any demand model. Vendors marked `at_cost` (open-weight hosts, with no
+/// profit motive) are held at marginal cost; the others optimise.
+#[allow(clippy::too_many_arguments)]
 pub fn solve_benchmarks<M: DemandModel>(
     model: &M,
     round: u32,
@@ -82,21 +85,27 @@ pub fn solve_benchmarks<M: DemandModel>(
     oracle_agents: usize,
     costs: &[f64],
     offered: &[bool],
+    at_cost: &[bool],
     capacities: &[Option<f64>],
 ) -> Benchmarks {
-    let start: Vec<f64> = costs.iter().map(|c| c * 1.5 + 1e-3).collect();
-    let nash_solution = nash_prices(model, costs, offered, capacities, &start);
+    let optimise: Vec<bool> = at_cost.iter().map(|a| !a).collect();
+    let start: Vec<f64> = costs
+        .iter()
+        .zip(at_cost)
+        .map(|(c, a)| if *a { *c } else { c * 1.5 + 1e-3 })
+        .collect();
+    let nash_solution = nash_prices(model, costs, offered, &optimise, capacities, &start);
     let nash = nash_solution
         .as_ref()
         .map(|s| evaluate(model, &s.prices, costs, offered, capacities, s.converged));
     // Joint-profit prices lie above the Nash prices: start there.
     let start = nash_solution.map_or(start, |s| s.prices);
     let none: Vec<Option<f64>> = vec![None; costs.len()];
-    let joint = joint_prices(model, costs, offered, &start)
+    let joint = joint_prices(model, costs, offered, &optimise, &start)
         .map(|s| evaluate(model, &s.prices, costs, offered, &none, s.converged));
     let monopoly_prices = (0..costs.len())
         .map(|j| {
-            if offered[j] {
+            if offered[j] && !at_cost[j] {
                 monopoly_price(model, j, costs[j])
             } else {
                 None
@@ -126,6 +135,11 @@ pub fn market_benchmarks(world: &mut World, max_agents: usize) -> Benchmarks {
         caps[v.index] = c.mtok_per_round;
     }
     let agents = oracle.agents();
+    let at_cost: Vec<bool> = board
+        .self_host_multiple
+        .iter()
+        .map(Option::is_some)
+        .collect();
     solve_benchmarks(
         &oracle,
         round,
@@ -133,6 +147,7 @@ pub fn market_benchmarks(world: &mut World, max_agents: usize) -> Benchmarks {
         agents,
         &board.marginal_cost,
         &board.active,
+        &at_cost,
         &caps,
     )
 }

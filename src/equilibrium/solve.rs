@@ -166,19 +166,21 @@ fn diverged(p: f64, costs: &[f64]) -> bool {
 }
 
 /// Bertrand-Nash prices: the fixed point of best responses (Gauss-Seidel sweeps from `start`).
-/// `capacities` (Mtok per round, None = unlimited) enter the best responses. None when some
-/// best response is unbounded.
+/// Only vendors with `optimise[j]` respond; the others keep their start price (open-weight hosts
+/// at cost). `capacities` (Mtok per round, None = unlimited) enter the best responses. None when
+/// some best response is unbounded.
 pub fn nash_prices<M: DemandModel>(
     model: &M,
     costs: &[f64],
     offered: &[bool],
+    optimise: &[bool],
     capacities: &[Option<f64>],
     start: &[f64],
 ) -> Option<Solution> {
     let mut p = start.to_vec();
     for sweep in 1..=20_000 {
         let mut done = true;
-        for i in (0..model.vendors()).filter(|&i| offered[i]) {
+        for i in (0..model.vendors()).filter(|&i| offered[i] && optimise[i]) {
             let br = best_response(&model.curve(i, &p, costs, offered), costs[i], capacities[i])?;
             if diverged(br, costs) {
                 return None;
@@ -202,18 +204,22 @@ pub fn nash_prices<M: DemandModel>(
 }
 
 /// Joint-profit prices: those that maximise the sum of all offered vendors' profits, by
-/// coordinate ascent on the first-order conditions ∂Π/∂p_i = 0. Capacities are ignored.
+/// coordinate ascent on the first-order conditions ∂Π/∂p_i = 0, over the vendors with
+/// `optimise[j]` (the others keep their start price). Capacities are ignored.
 pub fn joint_prices<M: DemandModel>(
     model: &M,
     costs: &[f64],
     offered: &[bool],
+    optimise: &[bool],
     start: &[f64],
 ) -> Option<Solution> {
-    // Unbounded when raising every price together keeps raising joint profit (no outside option
-    // and no volume response, or inelastic volume): there is no optimum to find.
+    // Unbounded when raising every optimised price together keeps raising joint profit (no
+    // outside option and no volume response, or inelastic volume): there is no optimum.
     let big = 1e6 * (1.0 + costs.iter().fold(0.0f64, |m, c| m.max(c.abs())));
     let joint_at = |k: f64| -> f64 {
-        let prices: Vec<f64> = costs.iter().map(|c| c + k).collect();
+        let prices: Vec<f64> = (0..costs.len())
+            .map(|j| if optimise[j] { costs[j] + k } else { start[j] })
+            .collect();
         model
             .quantities(&prices, offered)
             .iter()
@@ -226,11 +232,13 @@ pub fn joint_prices<M: DemandModel>(
     }
     let mut p = start.to_vec();
     for (i, pi) in p.iter_mut().enumerate() {
-        *pi = pi.max(costs[i]);
+        if optimise[i] {
+            *pi = pi.max(costs[i]);
+        }
     }
     for sweep in 1..=5_000 {
         let mut done = true;
-        for i in (0..model.vendors()).filter(|&i| offered[i]) {
+        for i in (0..model.vendors()).filter(|&i| offered[i] && optimise[i]) {
             let curve = model.curve(i, &p, costs, offered);
             let c = costs[i];
             let next = falling_root(
@@ -331,13 +339,13 @@ mod tests {
         };
         let costs = [c, c];
         let offered = [true, true];
-        let nash = nash_prices(&m, &costs, &offered, &[None, None], &[c, c]).unwrap();
+        let nash = nash_prices(&m, &costs, &offered, &offered, &[None, None], &[c, c]).unwrap();
         assert!(nash.converged);
         let pn = (a + b * c) / (2.0 * b - d);
         for p in &nash.prices {
             assert!((p - pn).abs() < 1e-9 * pn, "{p} vs {pn}");
         }
-        let joint = joint_prices(&m, &costs, &offered, &[c, c]).unwrap();
+        let joint = joint_prices(&m, &costs, &offered, &offered, &[c, c]).unwrap();
         let pj = (a + (b - d) * c) / (2.0 * (b - d));
         for p in &joint.prices {
             assert!((p - pj).abs() < 1e-9 * pj, "{p} vs {pj}");

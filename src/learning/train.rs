@@ -74,8 +74,8 @@ pub fn learners_game(world: &mut World) -> Option<LearnersGame> {
     let offered = board.active.clone();
     let v = costs.len();
     let start: Vec<f64> = costs.iter().map(|c| c * 1.5 + 1e-3).collect();
-    let nash = nash_prices(&oracle, &costs, &offered, &vec![None; v], &start)?.prices;
-    let joint = joint_prices(&oracle, &costs, &offered, &start)?.prices;
+    let nash = nash_prices(&oracle, &costs, &offered, &offered, &vec![None; v], &start)?.prices;
+    let joint = joint_prices(&oracle, &costs, &offered, &offered, &start)?.prices;
     let idx: Vec<usize> = learners.iter().map(|l| l.0).collect();
     let m = learners[0].2 as usize;
     let grids: Vec<Vec<f64>> = learners

@@ -28,6 +28,7 @@ fn logit_benchmarks() -> (pricewar::equilibrium::Benchmarks, Vec<f64>) {
         1,
         &costs,
         &[true; 3],
+        &[false; 3],
         &[None; 3],
     );
     (b, costs)
@@ -93,7 +94,15 @@ fn differentiated_linear_bertrand_nash_is_a_plus_bc_over_2b_minus_d() {
             own_slope: b,
             cross_slope: d,
         };
-        let sol = nash_prices(&m, &[c, c], &[true, true], &[None, None], &[c, c]).unwrap();
+        let sol = nash_prices(
+            &m,
+            &[c, c],
+            &[true, true],
+            &[true, true],
+            &[None, None],
+            &[c, c],
+        )
+        .unwrap();
         let closed = (a + b * c) / (2.0 * b - d);
         for p in sol.prices {
             assert!(
