@@ -2,9 +2,11 @@
 //! `main.rs`). They print progress and summaries; the engine itself does no IO.
 
 mod run;
+mod sweep;
 mod validate;
 
 pub use run::{RunOptions, run};
+pub use sweep::{SweepCommand, sweep};
 pub use validate::validate;
 
 /// Overrides for `--seed` and `--rounds`, as `--set` assignments.

@@ -10,7 +10,9 @@ pub mod validate;
 
 pub use dist::{Dist, TaggedDist};
 pub use error::{Problem, ScenarioError};
-pub use load::{from_text, load};
+pub use load::{ScenarioSource, from_text, load};
+/// A YAML value (swept values are any YAML: numbers, strings, maps).
+pub use serde_yaml::Value;
 pub use spec::*;
 
 use std::path::{Path, PathBuf};
