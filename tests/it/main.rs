@@ -6,6 +6,8 @@
 //! - `errors`: bad input gives a clear message, a non-zero exit and nothing written.
 //! - `edge_cases`: free products, vendors without buyers, everyone exiting, priced-out segments.
 //! - `scenarios`: every shipped scenario validates and runs.
+//! - `sweep`: Monte Carlo sweeps give the same dataset on any number of jobs, for any sharding
+//!   and after a kill and resume; their layout and `runs` columns; bad sweep settings refused.
 
 mod common;
 mod determinism;
@@ -14,3 +16,4 @@ mod edge_cases;
 mod errors;
 mod output;
 mod scenarios;
+mod sweep;
