@@ -212,6 +212,18 @@ pub fn prepare<'a>(
             }
         }
     }
+    // A part is finished when its four files read back and its runs file holds its runs.
+    let rpp = runs_per_part;
+    let part_size = |part: u64| (shard_runs - part * rpp).min(rpp);
+    finished.retain(|&part| {
+        TABLES.iter().all(|table| {
+            let rows = layout::parquet_rows(&layout.part(table, opts.shard, part));
+            match *table {
+                "runs" => rows == Some(part_size(part) as usize),
+                _ => rows.is_some(),
+            }
+        })
+    });
     let mut prepared = Prepared {
         plan,
         layout,
@@ -445,9 +457,9 @@ fn write_part(p: &Prepared<'_>, part: u64, mut runs: Vec<RunOutput>) -> Result<(
     ];
     drop(panels);
     for (table, df) in TABLES.iter().zip(frames.iter_mut()) {
-        layout::write_parquet_durably(df, &p.layout.part(table, p.shard, part), p.shard)?;
+        layout::write_parquet_atomically(df, &p.layout.part(table, p.shard, part), p.shard)?;
     }
     let rows: Vec<(&PlannedRun, &RunSummary)> = runs.iter().map(|r| (&r.run, &r.summary)).collect();
     let mut df = runs_frame(p.plan, &rows).map_err(polars_err("runs"))?;
-    layout::write_parquet_durably(&mut df, &p.layout.part("runs", p.shard, part), p.shard)
+    layout::write_parquet_atomically(&mut df, &p.layout.part("runs", p.shard, part), p.shard)
 }

@@ -8,9 +8,12 @@
 //! bytes of every file depend on the plan only, never on timing or thread count.
 //!
 //! A part is committed by its `runs` file: the panels (`vendors`, `segments`, `market`) are
-//! written first, `runs` last, each atomically (temporary name, fsync, rename). A part whose
-//! `runs` file exists is finished; any other part is redone whole on resume, overwriting
-//! leftovers, so a run is never lost nor doubled.
+//! written first, `runs` last, each atomically (temporary name, then rename). A part whose
+//! `runs` file exists and whose four files read back as Parquet with the planned number of runs
+//! is finished; any other part is redone whole on resume, overwriting leftovers, so a run is
+//! never lost nor doubled. Part files are not fsynced (a killed process loses nothing that the
+//! kernel has; after a machine crash, resume's check of every part catches a torn file), which
+//! keeps a sweep of many small runs from waiting on the disk.
 
 use super::error::SweepError;
 use super::plan::{ParamKind, Plan};
@@ -217,8 +220,8 @@ pub fn temp_name(path: &Path, shard: Shard) -> PathBuf {
     ))
 }
 
-/// Writes `df` to `path` as zstd Parquet: temporary name, fsync, rename.
-pub fn write_parquet_durably(
+/// Writes `df` to `path` as zstd Parquet: temporary name, then rename.
+pub fn write_parquet_atomically(
     df: &mut DataFrame,
     path: &Path,
     shard: Shard,
@@ -226,14 +229,15 @@ pub fn write_parquet_durably(
     let tmp = temp_name(path, shard);
     let result = (|| {
         let mut file = std::fs::File::create(&tmp).map_err(io_err(&tmp))?;
+        // Serial: the sweep's workers are the parallelism (no second pool competing for cores).
         ParquetWriter::new(&mut file)
             .with_compression(ParquetCompression::Zstd(None))
+            .set_parallel(false)
             .finish(df)
             .map_err(|source| OutputError::Polars {
                 path: path.to_path_buf(),
                 source,
             })?;
-        file.sync_all().map_err(io_err(&tmp))?;
         std::fs::rename(&tmp, path).map_err(io_err(path))
     })();
     if result.is_err() {
@@ -255,6 +259,12 @@ pub fn write_file_durably(path: &Path, bytes: &[u8], shard: Shard) -> Result<(),
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(SweepError::from)
+}
+
+/// Rows of a Parquet file, read from its footer; None if it is missing or not whole.
+pub fn parquet_rows(path: &Path) -> Option<usize> {
+    let file = std::fs::File::open(path).ok()?;
+    ParquetReader::new(file).num_rows().ok()
 }
 
 /// Creates `dir` and its parents.

@@ -347,7 +347,7 @@ impl Plan {
                 });
                 match culprit {
                     Some((param, v)) => format!(
-                        "{}: the value {} makes {}: {}",
+                        "{}: the value {} makes {}: {}{}",
                         self.where_(param),
                         value_text(v),
                         if p.path.is_empty() {
@@ -355,7 +355,12 @@ impl Plan {
                         } else {
                             &p.path
                         },
-                        p.message
+                        p.message,
+                        if p.message.contains("floating point") {
+                            "; for whole numbers, give the range `integer: true`"
+                        } else {
+                            ""
+                        }
                     ),
                     None => {
                         let line = p.line.map(|l| format!(":{l}")).unwrap_or_default();

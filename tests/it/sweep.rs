@@ -284,6 +284,9 @@ fn a_part_whose_runs_file_is_missing_is_redone_not_doubled() {
         b"half",
     )
     .unwrap();
+    // As if the machine crashed after part 1 was renamed into place but before its segments
+    // reached the disk: a torn file.
+    std::fs::write(out.join("segments/shard=0000/part-00001.parquet"), b"PAR1").unwrap();
     sweep(&file, &out, &["--resume"]);
     assert_eq!(files(&out), complete);
     // Resuming a finished sweep does nothing.
