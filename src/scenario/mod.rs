@@ -46,6 +46,13 @@ impl Scenario {
         load::to_yaml(&self.spec)
     }
 
+    /// The same scenario with another master seed (a seed never makes a scenario invalid).
+    pub fn with_seed(&self, seed: u64) -> Scenario {
+        let mut s = self.clone();
+        s.spec.seed = seed;
+        s
+    }
+
     /// Total buyer agents at the start.
     pub fn agents(&self) -> u64 {
         self.spec.segments.iter().map(|s| s.agents as u64).sum()

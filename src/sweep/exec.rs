@@ -298,8 +298,25 @@ struct RunOutput {
 
 /// Plays one run of the plan on the current thread.
 pub fn run_one(plan: &Plan, run_id: u64) -> Result<(PlannedRun, Panels, RunSummary), SweepError> {
+    run_cached(plan, run_id, &mut None)
+}
+
+/// Like [`run_one`], reusing the scenario of the previous run when it is of the same design
+/// point (replicates differ only by their seed).
+fn run_cached(
+    plan: &Plan,
+    run_id: u64,
+    cache: &mut Option<(u64, crate::scenario::Scenario)>,
+) -> Result<(PlannedRun, Panels, RunSummary), SweepError> {
     let run = plan.run(run_id);
-    let scenario = plan.scenario_of(&run)?;
+    let scenario = match cache {
+        Some((point, s)) if *point == run.point => s.with_seed(run.seed),
+        _ => {
+            let s = plan.scenario_of(&run)?;
+            *cache = Some((run.point, s.clone()));
+            s
+        }
+    };
     let mut sim = Simulation::new(&scenario, run_id);
     // One level of parallelism at a time: runs in parallel, buyers of a run in sequence.
     sim.set_parallel_buyers(false);
@@ -368,6 +385,7 @@ pub fn execute(
     };
 
     let worker = || {
+        let mut cache = None;
         loop {
             if abort.load(Ordering::SeqCst) {
                 return;
@@ -381,8 +399,9 @@ pub fn execute(
             let offset = i - if k == 0 { 0 } else { ends[k - 1] };
             let local = part * p.manifest.runs_per_part + offset;
             let run_id = p.shard.run_id(local);
-            let outcome =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(p.plan, run_id)));
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run_cached(p.plan, run_id, &mut cache)
+            }));
             let (run, panels, summary) = match outcome {
                 Ok(Ok(x)) => x,
                 Ok(Err(e)) => return fail(e),

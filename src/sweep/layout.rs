@@ -228,9 +228,11 @@ pub fn write_parquet_atomically(
 ) -> Result<(), SweepError> {
     let tmp = temp_name(path, shard);
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp).map_err(io_err(&tmp))?;
+        let file = std::fs::File::create(&tmp).map_err(io_err(&tmp))?;
+        // Buffered: the writer emits many small pieces, one system call each on a bare file.
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 20, file);
         // Serial: the sweep's workers are the parallelism (no second pool competing for cores).
-        ParquetWriter::new(&mut file)
+        ParquetWriter::new(&mut buffered)
             .with_compression(ParquetCompression::Zstd(None))
             .set_parallel(false)
             .finish(df)
@@ -238,6 +240,8 @@ pub fn write_parquet_atomically(
                 path: path.to_path_buf(),
                 source,
             })?;
+        buffered.flush().map_err(io_err(&tmp))?;
+        drop(buffered);
         std::fs::rename(&tmp, path).map_err(io_err(path))
     })();
     if result.is_err() {

@@ -512,6 +512,20 @@ fn refuses(yaml: &str, args: &[&str], expected: &[&str]) {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "one message:\n{stderr}");
     assert!(!out.exists(), "output was written for a bad sweep");
+    if args.is_empty() {
+        // `validate` plans the sweep block too.
+        let assert = pricewar()
+            .args(["validate", file.to_str().unwrap()])
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        for e in expected {
+            assert!(
+                stderr.contains(e),
+                "validate: message lacks {e:?}:\n{stderr}"
+            );
+        }
+    }
 }
 
 #[test]
