@@ -104,6 +104,27 @@ impl Plan {
         let mut params = Vec::new();
         let mut grid = Vec::new();
         for (path, values) in sweep.grid.iter() {
+            if let Some(bad) = values
+                .iter()
+                .find(|v| v.as_f64().is_some_and(|x| !x.is_finite()))
+            {
+                let origin = origin_of(&origins, path, format!("sweep.grid.{path}"));
+                let at = match origin {
+                    Origin::File(key) => format!(
+                        "{}{}: {key}",
+                        source.file().display(),
+                        source
+                            .line_of(&key)
+                            .map(|l| format!(":{l}"))
+                            .unwrap_or_default()
+                    ),
+                    Origin::Flag(f) => f,
+                };
+                return Err(SweepError::Spec(format!(
+                    "{at}: {} is not a finite number: sweep finite values only",
+                    value_text(bad)
+                )));
+            }
             let kind = if values.iter().all(|v| matches!(v, Value::Number(_))) {
                 ParamKind::Number
             } else {
@@ -794,6 +815,8 @@ segments:
         let m = message(&grid("vendors[0].strategy.step", "[0.1, 1.5]"), &d);
         assert!(m.contains("1.5"), "{m}");
         assert!(m.contains("(0, 1)"), "{m}");
+        let m = message(&grid("vendors[0].initial_price", "[1, .nan]"), &d);
+        assert!(m.contains("not a finite number"), "{m}");
         let m = message(&grid("seed", "[1, 2]"), &d);
         assert!(m.contains("sweep.seed"), "{m}");
         let m = message(&grid("vendors[1].name", "[X]"), &d);
