@@ -3,7 +3,7 @@
 //!
 //! Workers take runs in run-id order from one counter, so at most `jobs` runs are in flight and
 //! at most `jobs + 1` parts are held in memory, whatever the number of runs. The worker that
-//! finishes a part's last run writes the part; no thread beyond the `jobs` workers is used.
+//! finishes a part's last run writes the part; no thread beyond the `jobs` workers does work.
 
 use super::error::SweepError;
 use super::layout::{self, Layout, SweepManifest, TABLES};
@@ -439,11 +439,24 @@ pub fn execute(
     };
 
     if total > 0 {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(p.jobs)
-            .build()
-            .map_err(|e| SweepError::Spec(format!("cannot start {} threads: {e}", p.jobs)))?;
-        pool.broadcast(|_| worker());
+        // `jobs` threads, each its own one-thread rayon pool: rayon code inside a run (the
+        // spawning of buyers) stays on the run's thread instead of stealing across runs.
+        std::thread::scope(|scope| {
+            for _ in 0..p.jobs.min(total as usize) {
+                scope.spawn(|| {
+                    match rayon::ThreadPoolBuilder::new()
+                        .num_threads(1)
+                        .use_current_thread()
+                        .build()
+                    {
+                        Ok(pool) => pool.install(worker),
+                        Err(e) => fail(SweepError::Spec(format!(
+                            "cannot start a worker thread: {e}"
+                        ))),
+                    }
+                });
+            }
+        });
     }
     if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(e);
