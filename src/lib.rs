@@ -41,4 +41,5 @@ pub mod rng;
 pub mod scenario;
 pub mod sim;
 pub mod strategy;
+pub mod sweep;
 pub mod systems;

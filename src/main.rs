@@ -58,6 +58,56 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Run a Monte Carlo sweep: grid × samples × replicates, in parallel, streamed to Parquet.
+    Sweep {
+        /// Scenario file (YAML), with or without a `sweep:` block.
+        scenario: PathBuf,
+        /// Replicates per design point (overrides `sweep.replicates`).
+        #[arg(long)]
+        replicates: Option<u32>,
+        /// Grid over a scenario path: --grid 'vendors[0].strategy.step=0.02,0.05,0.1' (repeatable).
+        #[arg(long = "grid", value_name = "PATH=V1,V2,...")]
+        grid: Vec<String>,
+        /// Range to sample a scenario path from: --range 'vendors[0].initial_price=1..3' (repeatable).
+        #[arg(long = "range", value_name = "PATH=LOW..HIGH")]
+        range: Vec<String>,
+        /// Points drawn from the ranges (overrides `sweep.sample.points`).
+        #[arg(long)]
+        points: Option<u32>,
+        /// How points are drawn from the ranges.
+        #[arg(long, value_enum)]
+        sample_method: Option<Method>,
+        /// Master seed of the sweep (overrides `sweep.seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Rounds per run (overrides the scenario's `rounds`).
+        #[arg(long)]
+        rounds: Option<u32>,
+        /// Runs at a time [default: one per core].
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// Run shard K of N [default: from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, else 0/1].
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Keep the finished runs in the output directory and run the others.
+        #[arg(long)]
+        resume: bool,
+        /// Print the run list without running it.
+        #[arg(long)]
+        plan: bool,
+        /// Output directory [default: output/<scenario name>-sweep].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Runs per Parquet part file [default: about 20,000 panel rows per part].
+        #[arg(long)]
+        runs_per_part: Option<u64>,
+        /// Override a base scenario value: --set vendors[0].finances.cash=1e6 (repeatable).
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
+        /// No progress bar or summary.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Check a scenario file without running it.
     Validate {
         /// Scenario file (YAML).
@@ -86,6 +136,16 @@ impl From<ReportFormat> for pricewar::analysis::Format {
             ReportFormat::Markdown => Self::Markdown,
         }
     }
+}
+
+/// How sample points are drawn.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum Method {
+    /// Independent uniform draws.
+    Random,
+    /// One point in every stratum of every range.
+    #[value(name = "latin_hypercube", alias = "lhs")]
+    LatinHypercube,
 }
 
 fn main() -> ExitCode {
@@ -119,6 +179,47 @@ fn main() -> ExitCode {
         Command::Plot { dir, out, quiet } => {
             pricewar::app::plot(&dir, out.as_deref(), quiet).map(|_| ())
         }
+        Command::Sweep {
+            scenario,
+            replicates,
+            grid,
+            range,
+            points,
+            sample_method,
+            seed,
+            rounds,
+            jobs,
+            shard,
+            resume,
+            plan,
+            out,
+            runs_per_part,
+            set,
+            quiet,
+        } => pricewar::app::sweep(&pricewar::app::SweepCommand {
+            scenario,
+            out,
+            set,
+            rounds,
+            overrides: pricewar::sweep::SweepOverrides {
+                replicates,
+                seed,
+                grid,
+                ranges: range,
+                method: sample_method.map(|m| match m {
+                    Method::Random => pricewar::scenario::SampleMethod::Random,
+                    Method::LatinHypercube => pricewar::scenario::SampleMethod::LatinHypercube,
+                }),
+                points,
+            },
+            jobs,
+            shard,
+            resume,
+            plan_only: plan,
+            runs_per_part,
+            quiet,
+        })
+        .map(|_| ()),
         Command::Validate { scenario, set } => pricewar::app::validate(&scenario, &set),
     };
     match result {

@@ -4,11 +4,13 @@
 mod analyze;
 mod plot;
 mod run;
+mod sweep;
 mod validate;
 
 pub use analyze::analyze;
 pub use plot::plot;
 pub use run::{RunOptions, run};
+pub use sweep::{SweepCommand, sweep};
 pub use validate::validate;
 
 /// Overrides for `--seed` and `--rounds`, as `--set` assignments.

@@ -7,7 +7,7 @@ use super::locate::LineIndex;
 use super::spec::ScenarioSpec;
 use super::validate::validate;
 use serde_yaml::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Loads, overrides and validates a scenario file.
 ///
@@ -35,6 +35,152 @@ pub fn from_text(text: &str, path: &Path, overrides: &[String]) -> Result<Scenar
         .collect();
     let spec = type_tree(tree, path, &index, &overridden)?;
     validate(spec, path, &index, &overridden)
+}
+
+/// A scenario file read, parsed and overridden but not yet typed: the base of a sweep, whose
+/// runs each set their swept values in a copy of the tree before it is typed and checked.
+#[derive(Clone, Debug)]
+pub struct ScenarioSource {
+    file: PathBuf,
+    tree: Value,
+    index: LineIndex,
+    overridden: Vec<String>,
+}
+
+impl ScenarioSource {
+    /// Reads `path` and applies the `path=value` overrides (see [`load`]).
+    pub fn load(path: &Path, overrides: &[String]) -> Result<Self, ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+            file: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_text(&text, path, overrides)
+    }
+
+    /// Like [`ScenarioSource::load`], from text already read; `path` names it in messages.
+    pub fn from_text(text: &str, path: &Path, overrides: &[String]) -> Result<Self, ScenarioError> {
+        let mut tree = parse_tree(text, path)?;
+        for assignment in overrides {
+            apply_override(&mut tree, assignment)?;
+        }
+        let overridden = overrides
+            .iter()
+            .filter_map(|a| a.split_once('=').map(|(p, _)| normalise_path(p.trim())))
+            .collect();
+        Ok(Self {
+            file: path.to_path_buf(),
+            tree,
+            index: LineIndex::build(text),
+            overridden,
+        })
+    }
+
+    /// The file the scenario came from.
+    pub fn file(&self) -> &Path {
+        &self.file
+    }
+
+    /// The line of a key path in the file, or of its nearest ancestor.
+    pub fn line_of(&self, key: &str) -> Option<usize> {
+        self.index.line_of(key)
+    }
+
+    /// The scenario as written (with overrides), typed and checked.
+    pub fn scenario(&self) -> Result<Scenario, ScenarioError> {
+        let spec = type_tree(self.tree.clone(), &self.file, &self.index, &self.overridden)?;
+        validate(spec, &self.file, &self.index, &self.overridden)
+    }
+
+    /// The scenario with `values` set at their paths (and without its `sweep` block), typed and
+    /// checked: one run of a sweep.
+    pub fn with_values(&self, values: &[(&str, Value)]) -> Result<Scenario, ScenarioError> {
+        let mut tree = self.tree.clone();
+        if let Value::Mapping(m) = &mut tree {
+            m.remove("sweep");
+        }
+        for (path, value) in values {
+            set_path(&mut tree, path, value.clone()).map_err(|message| ScenarioError::Invalid {
+                file: self.file.clone(),
+                problems: vec![Problem {
+                    path: normalise_path(path),
+                    line: None,
+                    message,
+                }],
+            })?;
+        }
+        let spec = type_tree(tree, &self.file, &self.index, &self.overridden)?;
+        validate(spec, &self.file, &self.index, &self.overridden)
+    }
+
+    /// `path` in canonical form with list items by index (`vendors[DeepSeek].x` →
+    /// `vendors[0].x`), as key paths appear in error messages.
+    pub fn canonical_path(&self, path: &str) -> String {
+        let mut node = Some(&self.tree);
+        let mut out = String::new();
+        for (i, seg) in split_path(path).into_iter().enumerate() {
+            let (text, next) = match seg {
+                Seg::Key(k) => {
+                    let next = node.and_then(|n| n.get(k.as_str()));
+                    (if i > 0 { format!(".{k}") } else { k }, next)
+                }
+                Seg::Index(n) => (format!("[{n}]"), node.and_then(|x| x.get(n))),
+                Seg::Name(name) => {
+                    let pos = node.and_then(Value::as_sequence).and_then(|items| {
+                        items
+                            .iter()
+                            .position(|it| it.get("name").and_then(Value::as_str) == Some(&name))
+                    });
+                    match pos {
+                        Some(p) => (format!("[{p}]"), node.and_then(|x| x.get(p))),
+                        None => (format!("[{name}]"), None),
+                    }
+                }
+            };
+            out.push_str(&text);
+            node = next;
+        }
+        out
+    }
+
+    /// Whether `path` names a value written in the file (after overrides).
+    pub fn has_path(&self, path: &str) -> bool {
+        get_path(&self.tree, path).is_some()
+    }
+}
+
+/// Whether `path` names a value of the resolved scenario (every default explicit).
+pub fn resolved_has_path(spec: &ScenarioSpec, path: &str) -> bool {
+    serde_yaml::to_value(spec)
+        .ok()
+        .is_some_and(|tree| get_path(&tree, path).is_some())
+}
+
+/// Parses one value written on the command line as YAML (`0.1`, `fixed`, `{kind: at_cost}`).
+pub fn parse_value(raw: &str) -> Result<Value, String> {
+    serde_yaml::from_str(raw.trim()).map_err(|e| {
+        format!(
+            "`{raw}` is not valid YAML: {}",
+            strip_location(&e.to_string())
+        )
+    })
+}
+
+/// Parses a value written on the command line as YAML into a typed value.
+pub fn parse_as<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, String> {
+    let v = parse_value(raw)?;
+    serde_yaml::from_value(v).map_err(|e| humanise(&strip_location(&e.to_string())))
+}
+
+/// A value as one line of text: strings as they are, numbers as numbers, anything else in
+/// YAML flow (JSON) form.
+pub fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        other => serde_json::to_string(other).unwrap_or_else(|_| format!("{other:?}")),
+    }
 }
 
 /// Parses YAML text into a value tree, mapping syntax errors to their position.
@@ -175,7 +321,7 @@ fn humanise(message: &str) -> String {
 }
 
 /// Turns `vendors.0.x` or `vendors[0].x` into the canonical `vendors[0].x`.
-fn normalise_path(p: &str) -> String {
+pub(crate) fn normalise_path(p: &str) -> String {
     let mut out = String::new();
     for (i, seg) in split_path(p).iter().enumerate() {
         match seg {

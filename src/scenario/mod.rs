@@ -10,7 +10,9 @@ pub mod validate;
 
 pub use dist::{Dist, TaggedDist};
 pub use error::{Problem, ScenarioError};
-pub use load::{from_text, load};
+pub use load::{ScenarioSource, from_text, load};
+/// A YAML value (swept values are any YAML: numbers, strings, maps).
+pub use serde_yaml::Value;
 pub use spec::*;
 
 use std::path::{Path, PathBuf};
@@ -42,6 +44,13 @@ impl Scenario {
     /// The resolved scenario as YAML: every default explicit.
     pub fn to_yaml(&self) -> String {
         load::to_yaml(&self.spec)
+    }
+
+    /// The same scenario with another master seed (a seed never makes a scenario invalid).
+    pub fn with_seed(&self, seed: u64) -> Scenario {
+        let mut s = self.clone();
+        s.spec.seed = seed;
+        s
     }
 
     /// Total buyer agents at the start.

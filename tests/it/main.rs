@@ -14,6 +14,8 @@
 //! - `plot`: `pricewar plot` writes valid, non-blank PNG and SVG charts of runs and sweeps.
 //! - `python`: a run and a sweep read with Python Polars, pandas (pyarrow) and DuckDB.
 //! - `sweep_fixture` (helpers): run and sweep directories in the documented layouts.
+//! - `sweep`: Monte Carlo sweeps give the same dataset on any number of jobs, for any sharding
+//!   and after a kill and resume; their layout and `runs` columns; bad sweep settings refused.
 
 mod analysis;
 mod common;
@@ -29,4 +31,5 @@ mod plot;
 mod python;
 mod scenarios;
 mod strategies;
+mod sweep;
 mod sweep_fixture;

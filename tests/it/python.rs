@@ -7,7 +7,6 @@
 //! message saying how to install them.
 
 use crate::common::*;
-use crate::sweep_fixture;
 use std::process::Command;
 
 #[test]
@@ -43,8 +42,25 @@ fn a_run_and_a_sweep_read_with_polars_pandas_and_duckdb() {
         .current_dir(root())
         .assert()
         .success();
+    // A real sweep, in two shards written into one directory.
     let sweep_dir = dir.path().join("sweep");
-    sweep_fixture::china_sweep(&sweep_dir);
+    for shard in ["0/2", "1/2"] {
+        pricewar()
+            .args([
+                "sweep",
+                "scenarios/undercut-sweep.yaml",
+                "--quiet",
+                "--replicates",
+                "2",
+                "--rounds",
+                "6",
+            ])
+            .args(["--shard", shard, "--out"])
+            .arg(&sweep_dir)
+            .current_dir(root())
+            .assert()
+            .success();
+    }
     let out = Command::new("python3")
         .arg(root().join("tests/python/test_outputs.py"))
         .arg(&run_dir)

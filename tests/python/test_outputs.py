@@ -141,7 +141,7 @@ def sweep_meta():
 @check
 def sweep_tables_read_as_one_dataset_with_documented_columns():
     meta = sweep_meta()
-    vendors = pl.read_parquet(RUN / "vendors.parquet")["vendor"].unique(maintain_order=True)
+    vendors = pl.scan_parquet(f"{SWEEP}/vendors/**/*.parquet").select("vendor").unique(maintain_order=True).collect()["vendor"]
     for table in ["runs", "vendors", "segments", "market"]:
         if table == "runs":
             want = expected("runs/", meta["parameters"], vendors.to_list())
@@ -176,18 +176,19 @@ def sweep_tables_read_as_one_dataset_with_documented_columns():
 @check
 def sweep_runs_join_panels_in_sql():
     meta = sweep_meta()
-    param = meta["parameters"][0]
+    params = ", ".join(f'r."{p}"' for p in meta["parameters"])
     rows = duckdb.sql(
         f"""
-        SELECT r."{param}" AS step, count(DISTINCT r.run_id) AS runs, avg(v.price) AS mean_price
+        SELECT {params}, count(DISTINCT r.run_id) AS runs, avg(v.price) AS mean_price
         FROM read_parquet('{SWEEP}/runs/*/*.parquet', hive_partitioning = true) r
         JOIN read_parquet('{SWEEP}/vendors/*/*.parquet', hive_partitioning = true) v
           USING (run_id)
-        GROUP BY step ORDER BY step
+        GROUP BY ALL ORDER BY ALL
         """
     ).fetchall()
     assert len(rows) == meta["runs"] // meta["replicates"], rows
-    assert all(r[1] == meta["replicates"] for r in rows), rows
+    k = len(meta["parameters"])
+    assert all(r[k] == meta["replicates"] for r in rows), rows
 
 
 @check
@@ -197,7 +198,7 @@ def readme_snippets_run():
     blocks = re.findall(r"```python\n(.*?)```", README, flags=re.S)
     assert len(blocks) >= 3, f"{len(blocks)} Python blocks in README"
     for block in blocks:
-        code = block.replace("output/china-2024-sweep", SWEEP.as_posix()).replace(
+        code = block.replace("output/undercut-sweep-sweep", SWEEP.as_posix()).replace(
             "output/china-2024", RUN.as_posix()
         )
         with contextlib.redirect_stdout(io.StringIO()):

@@ -1,0 +1,279 @@
+//! The sweep directory: `sweep.json`, `scenario.yaml` and four hive-partitioned tables, each a
+//! directory of `shard=KKKK/part-NNNNN.parquet` files.
+//!
+//! Each table is a directory rather than a file because the shards of a Slurm job array run at
+//! the same time, on different nodes, against one shared filesystem: each writes only its own
+//! `shard=KKKK` directories, so no two processes ever write one file. Within a shard, part `p`
+//! holds a fixed, planned group of runs (the shard's runs `p·runs_per_part` onwards), so the
+//! bytes of every file depend on the plan only, never on timing or thread count.
+//!
+//! A part is committed by its `runs` file: the panels (`vendors`, `segments`, `market`) are
+//! written first, `runs` last, each atomically (temporary name, then rename). A part whose
+//! `runs` file exists and whose four files read back as Parquet with the planned number of runs
+//! is finished; any other part is redone whole on resume, overwriting leftovers, so a run is
+//! never lost nor doubled. Part files are not fsynced (a killed process loses nothing that the
+//! kernel has; after a machine crash, resume's check of every part catches a torn file), which
+//! keeps a sweep of many small runs from waiting on the disk.
+
+use super::error::SweepError;
+use super::plan::{ParamKind, Plan};
+use super::shard::Shard;
+use crate::output::OutputError;
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The tables, in commit order: a part is finished once its `runs` file exists.
+pub const TABLES: [&str; 4] = ["vendors", "segments", "market", "runs"];
+
+/// Rows of panels a part aims at when `runs_per_part` is not given.
+const TARGET_ROWS_PER_PART: u64 = 20_000;
+/// Most runs in one part by default.
+const MAX_DEFAULT_RUNS_PER_PART: u64 = 1_000;
+
+/// What `sweep.json` records: everything about the plan, nothing about one process (every
+/// shard writes the same bytes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepManifest {
+    /// pricewar version that planned the sweep.
+    pub pricewar_version: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// Master seed; run r has seed `run_seed(master_seed, r)`.
+    pub master_seed: u64,
+    /// Runs in the plan (all shards).
+    pub runs: u64,
+    /// Replicates per design point.
+    pub replicates: u32,
+    /// Rounds per year of the base scenario.
+    pub rounds_per_year: f64,
+    /// Swept scenario paths, in column order of the `runs` table.
+    pub parameters: Vec<String>,
+    /// Column type of each swept path: `f64` or `str`.
+    pub parameter_types: Vec<String>,
+    /// Design points (grid cells × sample points).
+    pub points: u64,
+    /// Rounds of the base scenario.
+    pub rounds: u32,
+    /// Vendors, in order (the `cumulative_profit:<vendor>` columns).
+    pub vendors: Vec<String>,
+    /// Summary columns of the `runs` table, after the swept parameters.
+    pub summaries: Vec<String>,
+    /// The tables, each a directory of `shard=KKKK/part-NNNNN.parquet` files.
+    pub tables: Vec<String>,
+    /// Shards the run list is split into (N of `--shard K/N`).
+    pub shards: u32,
+    /// Runs per part file within a shard.
+    pub runs_per_part: u64,
+    /// Hash of everything that determines the output: a resumed or sharded sweep must match.
+    pub fingerprint: String,
+}
+
+impl SweepManifest {
+    /// The manifest of `plan` split into `shards` with `runs_per_part`.
+    pub fn new(plan: &Plan, shards: u32, runs_per_part: u64) -> SweepManifest {
+        let spec = plan.base().spec();
+        let version = env!("CARGO_PKG_VERSION").to_string();
+        let yaml = plan.resolved_yaml();
+        let mut h = Fnv::default();
+        for part in [
+            version.as_bytes(),
+            yaml.as_bytes(),
+            &plan.master_seed().to_le_bytes(),
+            &plan.runs().to_le_bytes(),
+            &shards.to_le_bytes(),
+            &runs_per_part.to_le_bytes(),
+        ] {
+            h.write(part);
+        }
+        SweepManifest {
+            pricewar_version: version,
+            scenario: spec.name.clone(),
+            master_seed: plan.master_seed(),
+            runs: plan.runs(),
+            replicates: plan.replicates(),
+            rounds_per_year: spec.rounds_per_year,
+            parameters: plan.params().iter().map(|p| p.path.clone()).collect(),
+            parameter_types: plan
+                .params()
+                .iter()
+                .map(|p| match p.kind {
+                    ParamKind::Number => "f64".to_string(),
+                    ParamKind::Text => "str".to_string(),
+                })
+                .collect(),
+            points: plan.points(),
+            rounds: spec.rounds,
+            vendors: plan.vendor_names().to_vec(),
+            summaries: super::summary::summary_columns(plan.vendor_names()),
+            tables: TABLES.iter().map(|t| t.to_string()).collect(),
+            shards,
+            runs_per_part,
+            fingerprint: format!("{:016x}", h.0),
+        }
+    }
+
+    /// The manifest as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a sweep manifest serialises") + "\n"
+    }
+}
+
+/// The default runs per part: about 20,000 panel rows per part, at most 1,000 runs.
+pub fn default_runs_per_part(plan: &Plan) -> u64 {
+    let spec = plan.base().spec();
+    let rows = spec.rounds as u64 * (spec.vendors.len() + spec.segments.len() + 1) as u64;
+    (TARGET_ROWS_PER_PART / rows.max(1)).clamp(1, MAX_DEFAULT_RUNS_PER_PART)
+}
+
+/// 64-bit FNV-1a: a hash that is the same on every machine and Rust version.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= b as u64;
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        // Separate fields so that ("ab", "c") and ("a", "bc") differ.
+        self.0 = self.0.rotate_left(17) ^ bytes.len() as u64;
+    }
+}
+
+/// Paths inside a sweep directory.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    root: PathBuf,
+}
+
+impl Layout {
+    /// The sweep directory `root`.
+    pub fn new(root: &Path) -> Layout {
+        Layout {
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// The sweep directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `sweep.json`.
+    pub fn manifest(&self) -> PathBuf {
+        self.root.join("sweep.json")
+    }
+
+    /// `scenario.yaml`.
+    pub fn scenario(&self) -> PathBuf {
+        self.root.join("scenario.yaml")
+    }
+
+    /// `<table>/shard=KKKK`.
+    pub fn shard_dir(&self, table: &str, shard: Shard) -> PathBuf {
+        self.root
+            .join(table)
+            .join(format!("shard={:04}", shard.index))
+    }
+
+    /// `<table>/shard=KKKK/part-NNNNN.parquet`.
+    pub fn part(&self, table: &str, shard: Shard, part: u64) -> PathBuf {
+        self.shard_dir(table, shard)
+            .join(format!("part-{part:05}.parquet"))
+    }
+
+    /// The part number of a part file name.
+    pub fn part_number(file_name: &str) -> Option<u64> {
+        file_name
+            .strip_prefix("part-")?
+            .strip_suffix(".parquet")?
+            .parse()
+            .ok()
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A temporary name beside `path`, unique to this process (and, for files several shards may
+/// write at once, to this shard: process ids repeat across nodes).
+pub fn temp_name(path: &Path, shard: Shard) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(
+        ".{name}.s{}.p{}.tmp",
+        shard.index,
+        std::process::id()
+    ))
+}
+
+/// Writes `df` to `path` as zstd Parquet: temporary name, then rename.
+pub fn write_parquet_atomically(
+    df: &mut DataFrame,
+    path: &Path,
+    shard: Shard,
+) -> Result<(), SweepError> {
+    let tmp = temp_name(path, shard);
+    let result = (|| {
+        let file = std::fs::File::create(&tmp).map_err(io_err(&tmp))?;
+        // Buffered: the writer emits many small pieces, one system call each on a bare file.
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 20, file);
+        // Serial: the sweep's workers are the parallelism (no second pool competing for cores).
+        ParquetWriter::new(&mut buffered)
+            .with_compression(ParquetCompression::Zstd(None))
+            .set_parallel(false)
+            .finish(df)
+            .map_err(|source| OutputError::Polars {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        buffered.flush().map_err(io_err(&tmp))?;
+        drop(buffered);
+        std::fs::rename(&tmp, path).map_err(io_err(path))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(SweepError::from)
+}
+
+/// Writes `bytes` to `path`: temporary name, fsync, rename.
+pub fn write_file_durably(path: &Path, bytes: &[u8], shard: Shard) -> Result<(), SweepError> {
+    let tmp = temp_name(path, shard);
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp).map_err(io_err(&tmp))?;
+        f.write_all(bytes).map_err(io_err(&tmp))?;
+        f.sync_all().map_err(io_err(&tmp))?;
+        std::fs::rename(&tmp, path).map_err(io_err(path))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(SweepError::from)
+}
+
+/// Rows of a Parquet file, read from its footer; None if it is missing or not whole.
+pub fn parquet_rows(path: &Path) -> Option<usize> {
+    let file = std::fs::File::open(path).ok()?;
+    ParquetReader::new(file).num_rows().ok()
+}
+
+/// Creates `dir` and its parents.
+pub fn create_dir(dir: &Path) -> Result<(), SweepError> {
+    std::fs::create_dir_all(dir)
+        .map_err(io_err(dir))
+        .map_err(SweepError::from)
+}
