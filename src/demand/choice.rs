@@ -113,6 +113,29 @@ pub struct BuyerRows<'a> {
     pub base: &'a [BaseVolume],
 }
 
+/// The slices of one table of [`crate::model::BuyerTraits`].
+pub type BuyerSlices<'a> = (
+    &'a [BuyerId],
+    &'a [SegmentIndex],
+    &'a [PriceSensitivity],
+    &'a [QualityWeight],
+    &'a [ReservationPrice],
+    &'a [BaseVolume],
+);
+
+impl<'a> From<BuyerSlices<'a>> for BuyerRows<'a> {
+    fn from((id, segment, alpha, theta, reservation, base): BuyerSlices<'a>) -> Self {
+        Self {
+            id,
+            segment,
+            alpha,
+            theta,
+            reservation,
+            base,
+        }
+    }
+}
+
 impl<'a> BuyerRows<'a> {
     /// Number of rows.
     pub fn len(&self) -> usize {

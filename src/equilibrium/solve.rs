@@ -165,28 +165,26 @@ fn diverged(p: f64, costs: &[f64]) -> bool {
     !p.is_finite() || p > DIVERGED * (1.0 + costs.iter().fold(0.0f64, |m, c| m.max(c.abs())))
 }
 
-/// Bertrand-Nash prices: the fixed point of best responses (Gauss-Seidel sweeps from `start`).
-/// Only vendors with `optimise[j]` respond; the others keep their start price (open-weight hosts
-/// at cost). `capacities` (Mtok per round, None = unlimited) enter the best responses. None when
-/// some best response is unbounded.
-pub fn nash_prices<M: DemandModel>(
-    model: &M,
+/// Gauss-Seidel sweeps: each optimising vendor in turn moves to `update(i, prices)`, until no
+/// price moves (converged) or `max_sweeps` pass. None when an update fails or diverges.
+fn gauss_seidel(
     costs: &[f64],
     offered: &[bool],
     optimise: &[bool],
-    capacities: &[Option<f64>],
     start: &[f64],
+    max_sweeps: usize,
+    mut update: impl FnMut(usize, &[f64]) -> Option<f64>,
 ) -> Option<Solution> {
     let mut p = start.to_vec();
-    for sweep in 1..=20_000 {
+    for sweep in 1..=max_sweeps {
         let mut done = true;
-        for i in (0..model.vendors()).filter(|&i| offered[i] && optimise[i]) {
-            let br = best_response(&model.curve(i, &p, costs, offered), costs[i], capacities[i])?;
-            if diverged(br, costs) {
+        for i in (0..p.len()).filter(|&i| offered[i] && optimise[i]) {
+            let next = update(i, &p)?;
+            if diverged(next, costs) {
                 return None;
             }
-            done &= converged(p[i], br);
-            p[i] = br;
+            done &= converged(p[i], next);
+            p[i] = next;
         }
         if done {
             return Some(Solution {
@@ -199,7 +197,24 @@ pub fn nash_prices<M: DemandModel>(
     Some(Solution {
         prices: p,
         converged: false,
-        sweeps: 20_000,
+        sweeps: max_sweeps,
+    })
+}
+
+/// Bertrand-Nash prices: the fixed point of best responses (Gauss-Seidel sweeps from `start`).
+/// Only vendors with `optimise[j]` respond; the others keep their start price (open-weight hosts
+/// at cost). `capacities` (Mtok per round, None = unlimited) enter the best responses. None when
+/// some best response is unbounded.
+pub fn nash_prices<M: DemandModel>(
+    model: &M,
+    costs: &[f64],
+    offered: &[bool],
+    optimise: &[bool],
+    capacities: &[Option<f64>],
+    start: &[f64],
+) -> Option<Solution> {
+    gauss_seidel(costs, offered, optimise, start, 20_000, |i, p| {
+        best_response(&model.curve(i, p, costs, offered), costs[i], capacities[i])
     })
 }
 
@@ -230,43 +245,22 @@ pub fn joint_prices<M: DemandModel>(
     if joint_at(big) >= joint_at(big / 10.0) && joint_at(big) > 0.0 {
         return None;
     }
-    let mut p = start.to_vec();
-    for (i, pi) in p.iter_mut().enumerate() {
-        if optimise[i] {
-            *pi = pi.max(costs[i]);
-        }
-    }
-    for sweep in 1..=5_000 {
-        let mut done = true;
-        for i in (0..model.vendors()).filter(|&i| offered[i] && optimise[i]) {
-            let curve = model.curve(i, &p, costs, offered);
-            let c = costs[i];
-            let next = falling_root(
-                |x| {
-                    let o = curve.at(x);
-                    o.q + (x - c) * o.dq + o.rivals_margin_slope
-                },
-                c,
-                c.abs().max(1e-3),
-            )?;
-            if diverged(next, costs) {
-                return None;
-            }
-            done &= converged(p[i], next);
-            p[i] = next;
-        }
-        if done {
-            return Some(Solution {
-                prices: p,
-                converged: true,
-                sweeps: sweep,
-            });
-        }
-    }
-    Some(Solution {
-        prices: p,
-        converged: false,
-        sweeps: 5_000,
+    let start: Vec<f64> = start
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| if optimise[i] { p.max(costs[i]) } else { p })
+        .collect();
+    gauss_seidel(costs, offered, optimise, &start, 5_000, |i, p| {
+        let curve = model.curve(i, p, costs, offered);
+        let c = costs[i];
+        falling_root(
+            |x| {
+                let o = curve.at(x);
+                o.q + (x - c) * o.dq + o.rivals_margin_slope
+            },
+            c,
+            c.abs().max(1e-3),
+        )
     })
 }
 

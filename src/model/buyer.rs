@@ -63,3 +63,14 @@ pub struct BuyerBundle {
     /// Current choice.
     pub choice: CurrentChoice,
 }
+
+/// The traits of a buyer agent as a query: read as contiguous slices by the choice and rationing
+/// stages (see `demand::BuyerRows`).
+pub type BuyerTraits = (
+    &'static BuyerId,
+    &'static SegmentIndex,
+    &'static PriceSensitivity,
+    &'static QualityWeight,
+    &'static ReservationPrice,
+    &'static BaseVolume,
+);

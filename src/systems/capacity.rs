@@ -7,23 +7,12 @@ use crate::model::*;
 use crate::rng::{Purpose, round_key};
 use bevy_ecs::prelude::*;
 
-/// The buyer components rationing reads.
-type BuyerData = (
-    &'static BuyerId,
-    &'static SegmentIndex,
-    &'static PriceSensitivity,
-    &'static QualityWeight,
-    &'static ReservationPrice,
-    &'static BaseVolume,
-    &'static CurrentChoice,
-);
-
 /// Rations vendors whose buyers want more than their capacity, until none is over capacity; the
 /// tally's quantities and masses are replaced by the rationed ones. Consumer surplus and switches
 /// keep their pre-rationing values.
 #[allow(clippy::too_many_arguments)]
 pub fn clear_capacity(
-    buyers: Query<BuyerData>,
+    buyers: Query<(BuyerTraits, &CurrentChoice)>,
     vendors: Query<(&Vendor, &Capacity)>,
     offers: Res<Offers>,
     book: Res<SegmentBook>,
@@ -79,18 +68,11 @@ pub fn clear_capacity(
         steps.push(step);
         out.fill(0.0);
         let mut row0 = 0;
-        for (id, segment, alpha, theta, reservation, base, choice) in buyers
+        for (traits, choice) in buyers
             .contiguous_iter()
             .expect("buyer components are table-stored")
         {
-            let rows = BuyerRows {
-                id,
-                segment,
-                alpha,
-                theta,
-                reservation,
-                base,
-            };
+            let rows = BuyerRows::from(traits);
             let n = rows.len();
             let alloc: &[f64] = if shares.0.is_empty() {
                 &[]

@@ -5,20 +5,9 @@ use crate::model::*;
 use crate::rng::{Purpose, round_key};
 use bevy_ecs::prelude::*;
 
-/// The buyer components the choice reads (and the one it writes).
-type BuyerData = (
-    &'static BuyerId,
-    &'static SegmentIndex,
-    &'static PriceSensitivity,
-    &'static QualityWeight,
-    &'static ReservationPrice,
-    &'static BaseVolume,
-    &'static mut CurrentChoice,
-);
-
 /// Every buyer agent chooses among this round's offers; the tally holds the result.
 pub fn choose_offers(
-    mut buyers: Query<BuyerData>,
+    mut buyers: Query<(BuyerTraits, &mut CurrentChoice)>,
     offers: Res<Offers>,
     info: Res<RunInfo>,
     clock: Res<RoundClock>,
@@ -37,18 +26,11 @@ pub fn choose_offers(
     let mut row0 = 0;
     let mut table_tally = vec![0.0; tally.values.len()];
     // Buyers share one component set, hence one table: one slice of each component.
-    for (id, segment, alpha, theta, reservation, base, mut choice) in buyers
+    for (traits, mut choice) in buyers
         .contiguous_iter_mut()
         .expect("buyer components are table-stored")
     {
-        let rows = BuyerRows {
-            id,
-            segment,
-            alpha,
-            theta,
-            reservation,
-            base,
-        };
+        let rows = BuyerRows::from(traits);
         let n = rows.len();
         let alloc: &mut [f64] = if shares.0.is_empty() {
             &mut []
