@@ -6,6 +6,7 @@ use crate::demand::VolumeDemand;
 use crate::equilibrium::{Benchmarks, DemandOracle, market_benchmarks};
 use crate::learning::{LearningReport, train};
 use crate::model::*;
+use crate::numerics::{exp_fast, pow_fast};
 use crate::output::Panels;
 use crate::rng::{Purpose, Stream};
 use crate::scenario::{ChoiceMode, EventSpec, Scenario, SegmentSpec, StrategySpec, VendorSpec};
@@ -122,11 +123,11 @@ impl Simulation {
                 mode: s.choice.mode,
                 outside: s.outside_option,
                 review: s.choice.review_probability,
-                penalty: (-s.choice.switching_cost).exp(),
+                penalty: exp_fast(-s.choice.switching_cost),
                 reservation: s.reservation_price.is_some(),
                 volume: VolumeDemand::from(&s.volume),
                 represents: s.represents,
-                volume_growth_per_round: (1.0 + s.growth.volume_per_year).powf(1.0 / rpy),
+                volume_growth_per_round: pow_fast(1.0 + s.growth.volume_per_year, 1.0 / rpy),
                 agents_per_round: s.growth.agents_per_round,
                 volume_scale: 1.0,
                 pending_agents: 0.0,

@@ -33,19 +33,22 @@ pub fn serving_cost_per_mtok(gpu_hour_usd: f64, tokens_per_second: f64, overhead
 
 /// Multiplier after `rounds` of a quantity that halves every `halving_rounds`: 0.5^(t/H).
 pub fn halving_factor(rounds: f64, halving_rounds: f64) -> f64 {
-    0.5f64.powf(rounds / halving_rounds)
+    crate::numerics::pow_fast(0.5, rounds / halving_rounds)
 }
 
 /// Wright's-law exponent b = −log2(progress ratio): each doubling of cumulative volume multiplies
 /// cost by the progress ratio.
 pub fn learning_exponent(progress_ratio: f64) -> f64 {
-    -progress_ratio.log2()
+    -crate::numerics::ln_fast(progress_ratio) / std::f64::consts::LN_2
 }
 
 /// Wright's-law multiplier (max(cumulative, reference) / reference)^−b: 1 until the reference
 /// volume is reached.
 pub fn learning_factor(cumulative_mtok: f64, reference_mtok: f64, exponent: f64) -> f64 {
-    (cumulative_mtok.max(reference_mtok) / reference_mtok).powf(-exponent)
+    crate::numerics::pow_fast(
+        cumulative_mtok.max(reference_mtok) / reference_mtok,
+        -exponent,
+    )
 }
 
 #[cfg(test)]

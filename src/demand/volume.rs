@@ -51,7 +51,7 @@ impl VolumeDemand {
                 elasticity,
                 reference,
                 saturation,
-            } => (p.max(saturation) / reference).powf(-elasticity),
+            } => crate::numerics::pow_fast(p.max(saturation) / reference, -elasticity),
         }
     }
 
@@ -136,7 +136,7 @@ mod tests {
         let at_zero = d.factor(0.0);
         assert!(at_zero.is_finite());
         assert_eq!(at_zero, d.factor(0.01));
-        assert!((d.factor(2.0) - 2f64.powf(-1.1)).abs() < 1e-15);
+        assert!((d.factor(2.0) - 2f64.powf(-1.1)).abs() < 1e-14);
         assert!(d.surplus(0.0).is_finite());
         // Elasticity: d ln q / d ln p = −ε above saturation.
         let p = 3.0;

@@ -3,6 +3,7 @@
 use super::{DemandModel, OwnPoint, OwnPriceCurve};
 use crate::demand::VolumeDemand;
 use crate::model::*;
+use crate::numerics::exp_fast;
 use crate::scenario::Scenario;
 use crate::sim::Simulation;
 use bevy_ecs::prelude::*;
@@ -160,6 +161,13 @@ impl DemandModel for DemandOracle {
         let v = self.quality.len();
         let mut q = vec![0.0; v];
         let mut u = vec![0.0; v];
+        // Volume per unit of weight, by segment and vendor: pow once, not once per agent.
+        let factors: Vec<f64> = self
+            .volume
+            .iter()
+            .zip(&self.scale)
+            .flat_map(|(vd, s)| prices.iter().map(move |&p| s * vd.factor(p)))
+            .collect();
         for a in &self.agents {
             let outside = self.outside[a.segment];
             let u0 = if outside {
@@ -175,17 +183,15 @@ impl DemandModel for DemandOracle {
             if mx == f64::NEG_INFINITY {
                 continue;
             }
-            let mut total = if outside { (u0 - mx).exp() } else { 0.0 };
+            let mut total = if outside { exp_or_zero(u0 - mx) } else { 0.0 };
             for x in u.iter_mut() {
-                *x = (*x - mx).exp();
+                *x = exp_or_zero(*x - mx);
                 total += *x;
             }
+            let f = &factors[a.segment * v..(a.segment + 1) * v];
             for j in 0..v {
                 if u[j] > 0.0 {
-                    q[j] += u[j] / total
-                        * a.weight
-                        * self.scale[a.segment]
-                        * self.volume[a.segment].factor(prices[j]);
+                    q[j] += u[j] / total * a.weight * f[j];
                 }
             }
         }
@@ -220,10 +226,10 @@ impl DemandModel for DemandOracle {
                 } else {
                     mx
                 };
-                let mut rest = if outside { (u0 - m).exp() } else { 0.0 };
+                let mut rest = if outside { exp_or_zero(u0 - m) } else { 0.0 };
                 let mut margins = 0.0;
                 for j in (0..v).filter(|&j| j != i) {
-                    let e = (self.utility(a, j, prices[j], offered) - m).exp();
+                    let e = exp_or_zero(self.utility(a, j, prices[j], offered) - m);
                     rest += e;
                     margins += (prices[j] - costs[j])
                         * a.weight
@@ -244,6 +250,13 @@ impl DemandModel for DemandOracle {
             offered: offered[i],
         }
     }
+}
+
+/// exp(u), exactly 0 where exp underflows (below −708) and for an option that is not available
+/// (u = −inf): `exp_fast` clamps its argument, which would leave a tiny weight.
+#[inline]
+fn exp_or_zero(u: f64) -> f64 {
+    if u < -708.0 { 0.0 } else { exp_fast(u) }
 }
 
 /// Per-agent constants of vendor i's curve: utility of i at price 0 (normalised), the summed
@@ -268,22 +281,29 @@ impl OwnPriceCurve for AgentCurve<'_> {
         if !self.offered {
             return out;
         }
-        for (a, t) in self.oracle.agents.iter().zip(&self.terms) {
+        // Volume demand depends on the segment and the price only: once per segment.
+        let o = self.oracle;
+        let per_segment: Vec<(f64, f64)> = o
+            .volume
+            .iter()
+            .zip(&o.scale)
+            .map(|(vd, s)| (s * vd.factor(p), s * vd.factor_slope(p)))
+            .collect();
+        for (a, t) in o.agents.iter().zip(&self.terms) {
             if p > a.reservation {
                 continue;
             }
-            let vd = &self.oracle.volume[a.segment];
             // P = 1/(1 + rest·exp(−x)): exact when the vendor is the only option (rest = 0) and
             // free of overflow at any price.
             let x = t.own - a.alpha * p;
             let share = if t.rest == 0.0 {
                 1.0
             } else {
-                1.0 / (1.0 + t.rest * (-x).exp())
+                1.0 / (1.0 + t.rest * exp_fast(-x))
             };
-            let w = a.weight * self.oracle.scale[a.segment];
-            let vol = w * vd.factor(p);
-            let dvol = w * vd.factor_slope(p);
+            let (factor, slope) = per_segment[a.segment];
+            let vol = a.weight * factor;
+            let dvol = a.weight * slope;
             out.q += vol * share;
             out.dq += dvol * share - vol * a.alpha * share * (1.0 - share);
             if t.rest > 0.0 {

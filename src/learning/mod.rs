@@ -243,7 +243,7 @@ impl Session {
     /// greedy action.
     #[inline]
     pub fn act(&mut self, i: usize, m: usize, beta: f64) -> usize {
-        let eps = (-beta * self.t as f64).exp();
+        let eps = crate::numerics::exp_fast(-beta * self.t as f64);
         if self.uniform() < eps {
             self.index(m)
         } else {

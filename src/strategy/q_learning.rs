@@ -98,7 +98,7 @@ impl QLearning {
         };
         let m = tr.grids[tr.learner].len();
         tr.state = Self::encode(tr, ctx.last_prices);
-        let eps = (-beta * tr.t as f64).exp();
+        let eps = crate::numerics::exp_fast(-beta * tr.t as f64);
         tr.action = if ctx.uniform(0) < eps {
             ((ctx.uniform(1) * m as f64) as usize).min(m - 1)
         } else {
