@@ -21,7 +21,7 @@ pub struct Simulation {
     schedule: Schedule,
     rounds: u32,
     benchmarks: bool,
-    first_benchmarks: Option<Benchmarks>,
+    first_benchmarks: bool,
     learning: Option<LearningReport>,
 }
 
@@ -173,15 +173,12 @@ impl Simulation {
         });
 
         let learning = train(&mut world, seed, run_id);
-        let first_benchmarks = spec
-            .benchmarks
-            .then(|| market_benchmarks(&mut world, DemandOracle::DEFAULT_MAX_AGENTS));
         Simulation {
             world,
             schedule: round_schedule(),
             rounds: spec.rounds,
             benchmarks: spec.benchmarks,
-            first_benchmarks,
+            first_benchmarks: true,
             learning,
         }
     }
@@ -190,6 +187,12 @@ impl Simulation {
     /// parallel turn it off; results do not change.
     pub fn set_parallel_buyers(&mut self, parallel: bool) {
         self.world.resource_mut::<Execution>().parallel_buyers = parallel;
+    }
+
+    /// Whether a run computes the benchmarks of its first round as well as of its last (default
+    /// true; sweeps, whose runs table uses the last round's, turn it off).
+    pub fn set_first_round_benchmarks(&mut self, on: bool) {
+        self.first_benchmarks = on;
     }
 
     /// Plays one round.
@@ -219,12 +222,18 @@ impl Simulation {
 
     /// Plays every remaining round, calling `on_round` after each, and returns the panels.
     pub fn run(mut self, mut on_round: impl FnMut(u32)) -> RunResult {
+        let mut benchmarks = Vec::new();
+        if self.benchmarks && self.first_benchmarks && self.round() == 0 {
+            benchmarks.push(market_benchmarks(
+                &mut self.world,
+                DemandOracle::DEFAULT_MAX_AGENTS,
+            ));
+        }
         while self.round() < self.rounds {
             let r = self.round();
             self.step();
             on_round(r);
         }
-        let mut benchmarks: Vec<Benchmarks> = self.first_benchmarks.take().into_iter().collect();
         if self.benchmarks && self.rounds > 0 {
             let mut last = market_benchmarks(&mut self.world, DemandOracle::DEFAULT_MAX_AGENTS);
             last.round = self.rounds - 1;

@@ -117,7 +117,18 @@ fn brent(f: &impl Fn(f64) -> f64, a0: f64, b0: f64) -> f64 {
 /// the unconstrained optimum would sell more than the vendor can serve. None when profit rises
 /// without bound.
 pub fn best_response(curve: &impl OwnPriceCurve, c: f64, capacity: Option<f64>) -> Option<f64> {
-    let scale = c.abs().max(1e-3);
+    best_response_near(curve, c, capacity, None)
+}
+
+/// [`best_response`] searching first around `guess` (the last price, in iterations that move
+/// little from sweep to sweep): the bracket starts at its distance from cost.
+fn best_response_near(
+    curve: &impl OwnPriceCurve,
+    c: f64,
+    capacity: Option<f64>,
+    guess: Option<f64>,
+) -> Option<f64> {
+    let scale = near_scale(c, guess);
     let p = falling_root(
         |p| {
             let o = curve.at(p);
@@ -129,6 +140,15 @@ pub fn best_response(curve: &impl OwnPriceCurve, c: f64, capacity: Option<f64>) 
     match capacity {
         Some(cap) if curve.at(p).q > cap => falling_root(|x| curve.at(x).q - cap, p, scale.max(p)),
         _ => Some(p),
+    }
+}
+
+/// The first bracketing step of a root search from `lo`: the distance to a guess of the root, or
+/// the scale of `lo` itself.
+fn near_scale(lo: f64, guess: Option<f64>) -> f64 {
+    match guess {
+        Some(g) if g > lo => g - lo,
+        _ => lo.abs().max(1e-3),
     }
 }
 
@@ -214,7 +234,12 @@ pub fn nash_prices<M: DemandModel>(
     start: &[f64],
 ) -> Option<Solution> {
     gauss_seidel(costs, offered, optimise, start, 20_000, |i, p| {
-        best_response(&model.curve(i, p, costs, offered), costs[i], capacities[i])
+        best_response_near(
+            &model.curve(i, p, costs, offered),
+            costs[i],
+            capacities[i],
+            Some(p[i]),
+        )
     })
 }
 
@@ -259,7 +284,7 @@ pub fn joint_prices<M: DemandModel>(
                 o.q + (x - c) * o.dq + o.rivals_margin_slope
             },
             c,
-            c.abs().max(1e-3),
+            near_scale(c, Some(p[i])),
         )
     })
 }

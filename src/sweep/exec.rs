@@ -320,6 +320,8 @@ fn run_cached(
     let mut sim = Simulation::new(&scenario, run_id);
     // One level of parallelism at a time: runs in parallel, buyers of a run in sequence.
     sim.set_parallel_buyers(false);
+    // The runs table uses the last round's benchmarks only.
+    sim.set_first_round_benchmarks(false);
     let result = sim.run(|_| {});
     let summary = summarise(
         &result.panels,
