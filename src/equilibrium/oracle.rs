@@ -206,6 +206,15 @@ impl DemandModel for DemandOracle {
         offered: &[bool],
     ) -> AgentCurve<'a> {
         let v = self.quality.len();
+        // Rivals' margin per unit of weight, by segment and vendor: pow once, not once per agent.
+        let margin: Vec<f64> = self
+            .volume
+            .iter()
+            .zip(&self.scale)
+            .flat_map(|(vd, s)| {
+                (0..v).map(move |j| (prices[j] - costs[j]) * s * vd.factor(prices[j]))
+            })
+            .collect();
         let terms = self
             .agents
             .iter()
@@ -228,14 +237,11 @@ impl DemandModel for DemandOracle {
                 };
                 let mut rest = if outside { exp_or_zero(u0 - m) } else { 0.0 };
                 let mut margins = 0.0;
+                let seg_margin = &margin[a.segment * v..(a.segment + 1) * v];
                 for j in (0..v).filter(|&j| j != i) {
                     let e = exp_or_zero(self.utility(a, j, prices[j], offered) - m);
                     rest += e;
-                    margins += (prices[j] - costs[j])
-                        * a.weight
-                        * self.scale[a.segment]
-                        * self.volume[a.segment].factor(prices[j])
-                        * e;
+                    margins += seg_margin[j] * a.weight * e;
                 }
                 AgentTerm {
                     own: a.theta * self.quality[i] - m,

@@ -7,6 +7,9 @@
 //! Fitted to a nonlinear demand, the fixed point of this rule satisfies the true first-order
 //! condition p − c = −q/q'(p), because the local fit is tangent to the demand curve.
 //! When past prices are too alike to identify a slope, the vendor runs a small price experiment.
+//! Rounds without sales are censored observations (demand is zero at that price or anywhere
+//! above it) and stay out of the fit; after one the vendor cuts its price toward cost by
+//! `max_change` until it sells again.
 
 use super::{Observation, PricingContext};
 use crate::scenario::ValueBasedSpec;
@@ -25,6 +28,7 @@ pub struct ValueBased {
     spp: f64,
     spq: f64,
     probes: u32,
+    unsold: bool,
 }
 
 impl ValueBased {
@@ -41,6 +45,7 @@ impl ValueBased {
             spp: 0.0,
             spq: 0.0,
             probes: 0,
+            unsold: false,
         }
     }
 
@@ -76,6 +81,10 @@ impl ValueBased {
     /// This round's price.
     pub fn price(&mut self, ctx: &PricingContext) -> f64 {
         let last = ctx.own_last_price();
+        if self.unsold && self.believed.is_none() && last > ctx.marginal_cost {
+            // Nothing sold at the last price: come down toward cost.
+            return (last * (1.0 - self.max_change.max(self.probe))).max(ctx.marginal_cost);
+        }
         match self.estimate() {
             Some((a, b)) => {
                 let target = Self::optimal_price(a, b, ctx.marginal_cost);
@@ -106,6 +115,10 @@ impl ValueBased {
     pub fn observe(&mut self, obs: &Observation) {
         let (p, q) = (obs.price, obs.quantity_mtok);
         if !(p.is_finite() && q.is_finite()) {
+            return;
+        }
+        self.unsold = q <= 0.0;
+        if self.unsold {
             return;
         }
         let l = self.forgetting;
@@ -163,6 +176,31 @@ mod tests {
         assert!((last - 105.0).abs() < 1e-9, "price {last}");
         let (a, b) = s.estimate().unwrap();
         assert!((a - 1000.0).abs() < 1e-6 && (b - 5.0).abs() < 1e-9);
+    }
+
+    /// D = 1000 − 5p is zero above the choke price 200: a vendor starting at 300 sells nothing,
+    /// comes down, and then finds the monopoly price 105 as from any other start.
+    #[test]
+    fn from_above_the_choke_price_it_comes_down_to_the_monopoly_price() {
+        for start in [300.0, 1000.0] {
+            let mut s = ValueBased::from_spec(&spec(None));
+            let mut last = start;
+            for round in 0..60 {
+                let p = s.price(&ctx(round, 10.0, &[last], &[true]));
+                assert!(p >= 10.0, "below cost: {p}");
+                let q = (1000.0 - 5.0 * p).max(0.0);
+                s.observe(&Observation {
+                    round,
+                    price: p,
+                    quantity_mtok: q,
+                    marginal_cost: 10.0,
+                    profit_usd: (p - 10.0) * q,
+                    prices: &[p],
+                });
+                last = p;
+            }
+            assert!((last - 105.0).abs() < 1e-6, "from {start}: price {last}");
+        }
     }
 
     #[test]

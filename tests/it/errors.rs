@@ -111,6 +111,45 @@ fn wrong_type_names_path_line_and_expected_type() {
 }
 
 #[test]
+fn wrong_type_inside_a_kind_block_names_the_key_in_the_block() {
+    let yaml = GOOD.replace("marginal: 1", "marginal: ten");
+    rejects(
+        &yaml,
+        &[
+            "bad.yaml:8:",
+            "vendors[0].cost.marginal",
+            "\"ten\"",
+            "expected a number",
+        ],
+    );
+}
+
+#[test]
+fn wrong_type_in_nested_blocks_names_the_innermost_key() {
+    let strategy = "    strategy:
+      kind: penetration
+      rounds: 2
+      markup: -0.2
+      then:
+        kind: undercut
+        step: lots
+segments:";
+    let yaml = GOOD.replacen("segments:", strategy, 1);
+    rejects(
+        &yaml,
+        &["bad.yaml:15:", "vendors[0].strategy.then.step", "\"lots\""],
+    );
+    let yaml = GOOD.replace(
+        "price_sensitivity: 1",
+        "price_sensitivity: { dist: normal, mean: 1, sd: wide }",
+    );
+    rejects(
+        &yaml,
+        &["bad.yaml:12:", "segments[0].price_sensitivity.sd", "\"wide\""],
+    );
+}
+
+#[test]
 fn unknown_kind_lists_the_allowed_kinds() {
     let yaml = GOOD.replace("kind: linear", "kind: cubic");
     rejects(
@@ -185,6 +224,9 @@ fn missing_file_is_reported() {
         stderr.contains("no/such/file.yaml") && stderr.contains("cannot read"),
         "{stderr}"
     );
+    // One line, the operating system's reason once.
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
     assert!(!out.exists());
 }
 
