@@ -80,6 +80,10 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<PathBuf> {
         benchmarks: result.benchmarks.clone(),
         learning: result.learning.clone(),
     };
+    result
+        .panels
+        .check_finite()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", opts.scenario.display()))?;
     output::write_run(&out, &result.panels, &scenario.to_yaml(), &manifest)?;
     tracing::info!(dir = %out.display(), seconds = wall, "run written");
     if !opts.quiet {

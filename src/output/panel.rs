@@ -117,6 +117,15 @@ macro_rules! columns {
             pub fn append(&mut self, other: &mut Self) {
                 $(self.$field.append(&mut other.$field);)*
             }
+            /// The first column and row holding NaN or an infinity, if any.
+            pub fn first_non_finite(&self) -> Option<(&'static str, usize)> {
+                $(
+                    if let Some(row) = self.$field.iter().position(|x| !Finite::finite(x)) {
+                        return Some((stringify!($field), row));
+                    }
+                )*
+                None
+            }
         }
     };
 }
@@ -124,6 +133,27 @@ macro_rules! columns {
 fn id<T>(x: T) -> T {
     x
 }
+
+/// Values that can be checked for NaN and infinity (every other column type is always finite).
+trait Finite {
+    fn finite(&self) -> bool {
+        true
+    }
+}
+impl Finite for f64 {
+    fn finite(&self) -> bool {
+        self.is_finite()
+    }
+}
+impl Finite for Option<f64> {
+    fn finite(&self) -> bool {
+        self.is_none_or(|x| x.is_finite())
+    }
+}
+impl Finite for u32 {}
+impl Finite for u64 {}
+impl Finite for bool {}
+impl Finite for String {}
 
 columns!(
     /// `vendors.parquet` columns.
@@ -233,5 +263,41 @@ impl Panels {
         self.vendors.append(&mut other.vendors);
         self.segments.append(&mut other.segments);
         self.market.append(&mut other.market);
+    }
+
+    /// Checks that every number is finite. A scenario whose magnitudes exceed double precision
+    /// (volumes or costs near 1e300) overflows to infinity; the error says where, so that no
+    /// output ever holds NaN or an infinity.
+    pub fn check_finite(&self) -> Result<(), String> {
+        let place = |table: &str, col: &str, round: u32, who: Option<&str>| {
+            let who = who.map_or(String::new(), |w| format!(", {w}"));
+            format!(
+                "the run overflowed: {table}.{col} is not a finite number at round {round}{who}; \
+                 the scenario's magnitudes (volumes, costs, prices or their distributions) are \
+                 beyond double precision: rescale them (for example volumes in Mtok, not tokens)"
+            )
+        };
+        if let Some((col, i)) = self.vendors.first_non_finite() {
+            let v = &self.vendors;
+            return Err(place(
+                "vendors",
+                col,
+                v.round[i],
+                Some(&format!("vendor `{}`", v.vendor[i])),
+            ));
+        }
+        if let Some((col, i)) = self.segments.first_non_finite() {
+            let s = &self.segments;
+            return Err(place(
+                "segments",
+                col,
+                s.round[i],
+                Some(&format!("segment `{}`", s.segment[i])),
+            ));
+        }
+        if let Some((col, i)) = self.market.first_non_finite() {
+            return Err(place("market", col, self.market.round[i], None));
+        }
+        Ok(())
     }
 }

@@ -323,6 +323,10 @@ fn run_cached(
     // The runs table uses the last round's benchmarks only.
     sim.set_first_round_benchmarks(false);
     let result = sim.run(|_| {});
+    result
+        .panels
+        .check_finite()
+        .map_err(|message| SweepError::Run { run_id, message })?;
     let summary = summarise(
         &result.panels,
         &result.benchmarks,

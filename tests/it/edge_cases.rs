@@ -133,3 +133,63 @@ segments:
     }
     assert!(p.market.volume_mtok.iter().all(|&v| v == 0.0));
 }
+
+/// Volumes near 1e300 overflow double precision: the run stops with a message saying where,
+/// exits non-zero and writes nothing (never an infinity in a panel); a sweep stops the same way.
+#[test]
+fn magnitudes_beyond_double_precision_are_an_error_not_an_infinity() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("huge.yaml");
+    std::fs::write(
+        &file,
+        "name: huge
+rounds: 3
+vendors:
+  - { name: A, model: { quality: 1 }, cost: { kind: quadratic, a: 1, b: 1 } }
+segments:
+  - { name: all, agents: 10, price_sensitivity: 1, base_volume_mtok: { dist: lognormal, mu: 690, sigma: 1 } }
+",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let assert = pricewar()
+        .args([
+            "run",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    for fragment in [
+        "huge.yaml",
+        "overflowed",
+        "vendors.variable_cost",
+        "round 0",
+        "vendor `A`",
+    ] {
+        assert!(stderr.contains(fragment), "lacks {fragment:?}: {stderr}");
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!out.exists());
+
+    let sweep_out = dir.path().join("sweep");
+    let assert = pricewar()
+        .args([
+            "sweep",
+            file.to_str().unwrap(),
+            "--replicates",
+            "2",
+            "--out",
+        ])
+        .arg(&sweep_out)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("run 0") && stderr.contains("overflowed"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

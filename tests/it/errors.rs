@@ -145,7 +145,11 @@ segments:";
     );
     rejects(
         &yaml,
-        &["bad.yaml:12:", "segments[0].price_sensitivity.sd", "\"wide\""],
+        &[
+            "bad.yaml:12:",
+            "segments[0].price_sensitivity.sd",
+            "\"wide\"",
+        ],
     );
 }
 
