@@ -426,6 +426,7 @@ fn merge(
     if let Some(s) = flags.seed {
         sweep.seed = Some(s);
     }
+    let mut seen_grid = std::collections::HashSet::new();
     for g in &flags.grid {
         let flag = format!("--grid {g}");
         let bad = |m: String| SweepError::Spec(format!("{flag}: {m}"));
@@ -440,11 +441,24 @@ fn merge(
             return Err(bad(m));
         }
         let raw = raw.trim();
+        let norm = normalise_path(path);
+        if !seen_grid.insert(norm.clone()) {
+            return Err(bad(format!(
+                "`{path}` is given to --grid twice: list all its values in one flag"
+            )));
+        }
         let values: Vec<Value> = if raw.starts_with('[') {
             match parse_value(raw).map_err(&bad)? {
                 Value::Sequence(v) => v,
                 _ => return Err(bad("expected a list such as `[0.1, 0.2]`".into())),
             }
+        } else if raw.starts_with('{') {
+            // One map value (`{kind: fixed, price: 1}`): its commas do not separate values.
+            vec![parse_value(raw).map_err(|m| {
+                bad(format!(
+                    "{m}; several map values go in a list: `PATH=[{{...}}, {{...}}]`"
+                ))
+            })?]
         } else if raw.is_empty() {
             Vec::new()
         } else {
@@ -460,7 +474,6 @@ fn merge(
             ));
         }
         // A flag replaces whatever the file says about the same path.
-        let norm = normalise_path(path);
         sweep.grid.0.retain(|(p, _)| normalise_path(p) != norm);
         if let Some(s) = &mut sweep.sample {
             s.ranges.0.retain(|(p, _)| normalise_path(p) != norm);
@@ -523,6 +536,17 @@ fn merge(
     if !ranges.is_empty() || flags.points.is_some() || flags.method.is_some() {
         let mut sample = match sweep.sample.take() {
             Some(s) => s,
+            None if ranges.is_empty() => {
+                let given = if flags.points.is_some() {
+                    "--points"
+                } else {
+                    "--sample-method"
+                };
+                return Err(SweepError::Spec(format!(
+                    "{given} needs ranges to sample from: add --range PATH=LOW..HIGH \
+                     (or a `sample:` block with `ranges:` in the scenario's `sweep:`)"
+                )));
+            }
             None => {
                 let points = flags.points.ok_or_else(|| {
                     SweepError::Spec(

@@ -582,6 +582,35 @@ fn bad_sweep_settings_are_refused_with_one_clear_message_and_nothing_written() {
         &["--shard", "3/3"],
         &["--shard 3/3", "K must be below N"],
     );
+    // The same path twice on the command line.
+    refuses(
+        MARKET,
+        &[
+            "--grid",
+            "vendors[0].initial_price=1,2",
+            "--grid",
+            "vendors[0].initial_price=3",
+        ],
+        &["`vendors[0].initial_price` is given to --grid twice"],
+    );
+}
+
+#[test]
+fn a_grid_flag_takes_one_map_value_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("market.yaml");
+    std::fs::write(&file, MARKET).unwrap();
+    let assert = pricewar()
+        .args(["sweep", file.to_str().unwrap(), "--plan", "--grid"])
+        .arg("vendors[0].strategy={kind: fixed, price: 1.5}")
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(stdout.contains("vendors[0].strategy"), "{stdout}");
+    assert!(
+        stdout.contains(r#"{"kind":"fixed","price":1.5}"#),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -678,4 +707,24 @@ fn an_output_directory_of_another_sweep_is_refused() {
         stderr.contains("does not hold a pricewar sweep"),
         "{stderr}"
     );
+}
+
+#[test]
+fn sampling_flags_without_ranges_ask_for_ranges() {
+    // undercut-sweep.yaml has a grid and no `sample:` block.
+    for flags in [["--sample-method", "latin_hypercube"], ["--points", "4"]] {
+        let assert = pricewar()
+            .args(["sweep", "scenarios/undercut-sweep.yaml", "--plan"])
+            .args(flags)
+            .current_dir(root())
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(
+            stderr.contains(flags[0])
+                && stderr.contains("needs ranges")
+                && stderr.contains("--range"),
+            "{stderr}"
+        );
+    }
 }
