@@ -65,6 +65,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<PathBuf> {
 
     let manifest = Manifest {
         pricewar_version: env!("CARGO_PKG_VERSION").to_string(),
+        source_hash: env!("PRICEWAR_SOURCE_HASH").to_string(),
         scenario: spec.name.clone(),
         source: opts.scenario.display().to_string(),
         seed: spec.seed,

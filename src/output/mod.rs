@@ -152,6 +152,8 @@ fn temp_name(path: &Path) -> PathBuf {
 pub struct Manifest {
     /// pricewar version.
     pub pricewar_version: String,
+    /// Hash of the source the binary was built from (src/, Cargo.toml, Cargo.lock).
+    pub source_hash: String,
     /// Scenario name.
     pub scenario: String,
     /// Scenario file.

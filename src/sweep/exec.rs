@@ -283,6 +283,18 @@ fn difference(old: &SweepManifest, new: &SweepManifest) -> String {
             old.pricewar_version, new.pricewar_version
         ));
     }
+    if d.is_empty() && old.source_hash != new.source_hash {
+        d.push(format!(
+            "written by a pricewar built from other source ({}, this is {}), whose results \
+             could differ",
+            if old.source_hash.is_empty() {
+                "unknown"
+            } else {
+                &old.source_hash
+            },
+            new.source_hash
+        ));
+    }
     if d.is_empty() {
         d.push("other scenario values or sweep settings".into());
     }

@@ -38,6 +38,9 @@ const MAX_DEFAULT_RUNS_PER_PART: u64 = 1_000;
 pub struct SweepManifest {
     /// pricewar version that planned the sweep.
     pub pricewar_version: String,
+    /// Hash of the source the binary was built from: a sweep resumes only with the same build.
+    #[serde(default)]
+    pub source_hash: String,
     /// Scenario name.
     pub scenario: String,
     /// Master seed; run r has seed `run_seed(master_seed, r)`.
@@ -77,8 +80,10 @@ impl SweepManifest {
         let version = env!("CARGO_PKG_VERSION").to_string();
         let yaml = plan.resolved_yaml();
         let mut h = Fnv::default();
+        let source_hash = env!("PRICEWAR_SOURCE_HASH").to_string();
         for part in [
             version.as_bytes(),
+            source_hash.as_bytes(),
             yaml.as_bytes(),
             &plan.master_seed().to_le_bytes(),
             &plan.runs().to_le_bytes(),
@@ -89,6 +94,7 @@ impl SweepManifest {
         }
         SweepManifest {
             pricewar_version: version,
+            source_hash,
             scenario: spec.name.clone(),
             master_seed: plan.master_seed(),
             runs: plan.runs(),

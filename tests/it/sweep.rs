@@ -728,3 +728,45 @@ fn sampling_flags_without_ranges_ask_for_ranges() {
         );
     }
 }
+
+/// A sweep written by a binary built from other source is not resumed: its runs and this
+/// binary's could differ, and one dataset must not mix them.
+#[test]
+fn a_sweep_of_another_build_is_not_resumed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_market(dir.path(), MARKET);
+    let out = dir.path().join("out");
+    sweep(&file, &out, &["--shard", "0/2"]);
+    let manifest_path = out.join("sweep.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    assert_eq!(manifest["source_hash"].as_str().unwrap().len(), 16);
+    // As another build would have written it.
+    manifest["source_hash"] = "0123456789abcdef".into();
+    manifest["fingerprint"] = "0000000000000000".into();
+    std::fs::write(&manifest_path, manifest.to_string()).unwrap();
+    let before = files(&out);
+    let assert = pricewar()
+        .args([
+            "sweep",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args([
+            "--quiet",
+            "--runs-per-part",
+            "5",
+            "--shard",
+            "1/2",
+            "--resume",
+        ])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("built from other source") && stderr.contains("0123456789abcdef"),
+        "{stderr}"
+    );
+    assert_eq!(files(&out), before, "the directory was changed");
+}
