@@ -733,7 +733,7 @@ pub struct GrowthSpec {
 
 /// A Monte Carlo sweep: every design point (grid cell × sample point) is run `replicates`
 /// times, each run with its own seed derived from the master seed and its run id.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SweepSpec {
     /// Runs per design point, >= 1.
@@ -752,6 +752,18 @@ pub struct SweepSpec {
 
 fn one_u32() -> u32 {
     1
+}
+
+/// A scenario without a `sweep:` block sweeps nothing: one run of its single design point.
+impl Default for SweepSpec {
+    fn default() -> Self {
+        Self {
+            replicates: one_u32(),
+            seed: None,
+            grid: OrderedMap::default(),
+            sample: None,
+        }
+    }
 }
 
 /// Points drawn from ranges of scenario values.

@@ -592,6 +592,12 @@ fn merge(
 
 /// The checks of the `sweep:` block, on the merged settings (flags may have broken them).
 fn check_merged(sweep: &SweepSpec, source: &ScenarioSource) -> Result<(), SweepError> {
+    if sweep.replicates == 0 {
+        return Err(SweepError::Spec(format!(
+            "{}: sweep.replicates is 0: a sweep needs at least 1 replicate",
+            source.file().display()
+        )));
+    }
     let mut points: u64 = 1;
     for (_, values) in sweep.grid.iter() {
         points = points.saturating_mul(values.len() as u64);

@@ -770,3 +770,35 @@ fn a_sweep_of_another_build_is_not_resumed() {
     );
     assert_eq!(files(&out), before, "the directory was changed");
 }
+
+/// A scenario without a `sweep:` block sweeps with flags alone: one replicate per design point.
+#[test]
+fn a_scenario_without_a_sweep_block_sweeps_from_flags() {
+    let assert = pricewar()
+        .args(["sweep", "scenarios/textbook.yaml", "--plan", "--grid"])
+        .arg("vendors[0].initial_price=40,60,80")
+        .current_dir(root())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(
+        stdout.contains("3 runs = 3 design points × 1 replicates"),
+        "{stdout}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    pricewar()
+        .args([
+            "sweep",
+            "scenarios/textbook.yaml",
+            "--quiet",
+            "--replicates",
+            "2",
+        ])
+        .args(["--grid", "vendors[0].initial_price=40,60", "--out"])
+        .arg(&out)
+        .current_dir(root())
+        .assert()
+        .success();
+    assert!(out.join("runs/shard=0000").read_dir().unwrap().count() > 0);
+}
