@@ -76,7 +76,7 @@ mod tests {
         // 40% of 989e12 FLOP/s over 2 × 37e9 FLOPs per token = 5345.9 tokens/s per GPU.
         let tps = serving_tokens_per_second(0.4, 989e12, 37e9);
         assert!((tps - 0.4 * 989e12 / 74e9).abs() < 1e-9);
-        assert!((tps - 5345.945_945_945_946).abs() < 1e-6);
+        assert!((tps - 5_345.945_945_945_946).abs() < 1e-6);
         // $2/GPU-hour over 5345.9 tokens/s: 2 × 1e6 / (3600 × 5345.9) = $0.10392/Mtok; +50% overhead.
         let mc = serving_cost_per_mtok(2.0, tps, 0.5);
         assert!((mc - 2.0e6 / (3600.0 * tps) * 1.5).abs() < 1e-15);

@@ -278,10 +278,7 @@ fn narrow(tree: &Value, key: &str, message: &str) -> Option<String> {
     }
     let mut at = key.to_string();
     let mut found = None;
-    loop {
-        let Some(Value::Mapping(block)) = node(tree, &at) else {
-            break;
-        };
+    while let Some(Value::Mapping(block)) = node(tree, &at) {
         if !TAGS.iter().any(|t| block.contains_key(*t)) {
             break;
         }

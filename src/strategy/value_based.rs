@@ -62,7 +62,8 @@ impl ValueBased {
         let var = self.spp / self.sw - mp * mp;
         // Relative price spread below a tenth of the probe size does not identify a slope.
         let min_sd = 0.1 * self.probe * mp.abs().max(f64::MIN_POSITIVE);
-        if !(var > min_sd * min_sd) {
+        // (NaN fails the test too.)
+        if var.partial_cmp(&(min_sd * min_sd)) != Some(std::cmp::Ordering::Greater) {
             return None;
         }
         let cov = self.spq / self.sw - mp * mq;

@@ -177,14 +177,14 @@ pub fn prepare<'a>(
         .or(existing.as_ref().map(|m| m.runs_per_part))
         .unwrap_or_else(|| layout::default_runs_per_part(plan));
     let manifest = SweepManifest::new(plan, opts.shard.count, runs_per_part);
-    if let Some(m) = &existing {
-        if m.fingerprint != manifest.fingerprint {
-            return Err(dir_err(format!(
-                "holds a different sweep ({}): choose another --out, or remove the directory \
+    if let Some(m) = &existing
+        && m.fingerprint != manifest.fingerprint
+    {
+        return Err(dir_err(format!(
+            "holds a different sweep ({}): choose another --out, or remove the directory \
                  to start over",
-                difference(m, &manifest)
-            )));
-        }
+            difference(m, &manifest)
+        )));
     }
     let shard_runs = opts.shard.runs(plan.runs());
     let parts = shard_runs.div_ceil(runs_per_part);

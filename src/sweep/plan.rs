@@ -582,10 +582,8 @@ fn merge(
         }
         sweep.sample = Some(sample);
     }
-    if let Some(s) = &sweep.sample {
-        if s.ranges.is_empty() {
-            sweep.sample = None;
-        }
+    if sweep.sample.as_ref().is_some_and(|s| s.ranges.is_empty()) {
+        sweep.sample = None;
     }
     Ok((sweep, origins))
 }
