@@ -215,17 +215,28 @@ impl Grid {
     }
 
     /// Plain text, split into several tables (key columns repeated) when wider than `max`.
+    /// Every line is at most `max` characters: key columns are repeated only while they take
+    /// at most half of `max` (the others split like ordinary columns), and cells that would not
+    /// fit are cut with an ellipsis.
     fn text(&self, max: usize) -> String {
         let n = self.headers.len();
         let key_cap = 40;
-        let widths: Vec<usize> = (0..n)
+        let mut widths: Vec<usize> = (0..n)
             .map(|c| self.width(c, if c < self.keys { key_cap } else { max }))
             .collect();
-        let key_width: usize = widths[..self.keys].iter().map(|w| w + 2).sum();
+        let mut keys = 0;
+        let mut key_width = 0;
+        while keys < self.keys.min(n) && key_width + widths[keys] + 2 <= max / 2 {
+            key_width += widths[keys] + 2;
+            keys += 1;
+        }
+        for w in &mut widths[keys..] {
+            *w = (*w).min(max - key_width).max(1);
+        }
         let mut chunks: Vec<Vec<usize>> = Vec::new();
         let mut current: Vec<usize> = Vec::new();
         let mut used = key_width;
-        for c in self.keys..n {
+        for c in keys..n {
             let w = widths[c] + 2;
             if !current.is_empty() && used + w > max + 2 {
                 chunks.push(std::mem::take(&mut current));
@@ -242,7 +253,7 @@ impl Grid {
             if k > 0 {
                 out.push('\n');
             }
-            let cols: Vec<usize> = (0..self.keys).chain(chunk.iter().copied()).collect();
+            let cols: Vec<usize> = (0..keys).chain(chunk.iter().copied()).collect();
             let line = |cells: &dyn Fn(usize) -> String| {
                 let mut s = String::new();
                 for (i, &c) in cols.iter().enumerate() {
@@ -333,13 +344,21 @@ fn fit(s: &str, w: usize) -> String {
 }
 
 /// Wraps `text` at `width` characters, prefixing the first line with `first` and the others
-/// with spaces of the same width.
+/// with spaces of the same width; words longer than a line are broken.
 fn wrap(text: &str, width: usize, first: &str) -> String {
     let indent = " ".repeat(first.chars().count());
+    let room = width.saturating_sub(indent.chars().count()).max(8);
     let mut out = String::new();
     let mut line = first.to_string();
     let mut empty = true;
-    for word in text.split_whitespace() {
+    let words = text.split_whitespace().flat_map(|w| {
+        let chars: Vec<char> = w.chars().collect();
+        chars
+            .chunks(room)
+            .map(|c| c.iter().collect::<String>())
+            .collect::<Vec<_>>()
+    });
+    for word in words {
         if !empty && line.chars().count() + 1 + word.chars().count() > width {
             out += line.trim_end();
             out.push('\n');
@@ -349,12 +368,51 @@ fn wrap(text: &str, width: usize, first: &str) -> String {
         if !empty {
             line.push(' ');
         }
-        line.push_str(word);
+        line.push_str(&word);
         empty = false;
     }
     out += line.trim_end();
     out.push('\n');
     out
+}
+
+/// Items joined by ", " and packed into lines of at most `width` characters, continuation
+/// lines indented by two spaces; an item longer than a line is broken.
+fn pack(items: &[String], width: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for (i, item) in items.iter().enumerate() {
+        let piece = if i + 1 < items.len() {
+            format!("{item},")
+        } else {
+            item.clone()
+        };
+        let sep = if line.is_empty() { "" } else { " " };
+        if !line.is_empty() && line.chars().count() + 1 + piece.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        let lead = if lines.is_empty() { "" } else { "  " };
+        if line.is_empty() {
+            line.push_str(lead);
+        } else {
+            line.push_str(sep);
+        }
+        let mut chars: Vec<char> = piece.chars().collect();
+        while line.chars().count() + chars.len() > width {
+            let room = width.saturating_sub(line.chars().count()).max(1);
+            let head: String = chars.drain(..room.min(chars.len())).collect();
+            line.push_str(&head);
+            lines.push(std::mem::replace(&mut line, "  ".into()));
+        }
+        line.extend(chars);
+    }
+    if !line.trim().is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+        .iter()
+        .map(|l| l.trim_end().to_string() + "\n")
+        .collect()
 }
 
 /// A heading in the table or Markdown format.
@@ -388,19 +446,90 @@ fn describe(report: &Report) -> String {
             report.rounds,
             plain(report.rounds_per_year)
         ),
-        Kind::Sweep => format!(
-            "Sweep {}{name}: {} runs in {} parameter combinations{}, {} rounds, {} rounds per year",
-            report.dir.display(),
-            report.runs,
-            report.groups.len(),
-            report
+        Kind::Sweep => {
+            let reps = report
                 .replicates
                 .map(|r| format!(" × {r} replicates"))
-                .unwrap_or_default(),
-            report.rounds,
-            plain(report.rounds_per_year)
-        ),
+                .unwrap_or_default();
+            let design = if report.sampled.is_empty() {
+                format!(
+                    "{} runs in {} parameter combinations{reps}",
+                    report.runs,
+                    report.groups.len()
+                )
+            } else {
+                let points = report
+                    .points
+                    .map(|p| format!(" of {p} design points{reps}"))
+                    .unwrap_or_default();
+                let into = match report.groups.len() {
+                    1 => "one group".to_string(),
+                    g => format!("{g} groups by the grid parameters"),
+                };
+                format!(
+                    "{} runs{points}, pooled over the sampled parameters into {into}",
+                    report.runs
+                )
+            };
+            format!(
+                "Sweep {}{name}: {design}, {} rounds, {} rounds per year",
+                report.dir.display(),
+                report.rounds,
+                plain(report.rounds_per_year)
+            )
+        }
     }
+}
+
+/// What a reader must know before the tables: an incomplete sweep, pooled sampled parameters.
+pub fn warnings(report: &Report) -> Vec<String> {
+    let mut w = Vec::new();
+    if let Some(c) = report.completeness.as_ref().filter(|c| !c.is_complete()) {
+        w.push(format!("Incomplete sweep: {}", c.message(&report.dir)));
+    }
+    if !report.sampled.is_empty() {
+        let ranges: Vec<String> = report
+            .sampled
+            .iter()
+            .map(|p| match p.range {
+                Some((lo, hi)) => format!(
+                    "{} ({} to {})",
+                    p.path,
+                    super::report::short_number(lo),
+                    super::report::short_number(hi)
+                ),
+                None => p.path.clone(),
+            })
+            .collect();
+        let by = if report.parameters.is_empty() {
+            "all runs form one group, whose mean, sd and interval are across all design points and replicates"
+        } else {
+            "groups are formed by the grid parameters only, and each group's mean, sd and interval are across all its design points and replicates"
+        };
+        let verb = if report.sampled.len() == 1 {
+            "varies"
+        } else {
+            "vary"
+        };
+        w.push(format!(
+            "Sampled parameters are pooled: {} {verb} continuously, one value per design point, so {by}. For how a metric depends on a sampled parameter, fit it to the per-run table {}/runs/ (one row per run: run_id, replicate, seed, the swept parameters and the run's summary metrics), e.g. pl.scan_parquet(\"{}/runs/**/*.parquet\").",
+            ranges.join(", "),
+            report.dir.display(),
+            report.dir.display()
+        ));
+    }
+    w
+}
+
+/// Whether some run has both benchmarks but no collusion index (they nearly coincide).
+fn benchmarks_coincide(report: &Report) -> bool {
+    report.groups.iter().any(|g| {
+        let n = |m| g.market(m).map_or(0, |s| s.n);
+        n(market::WINDOW_PROFIT)
+            .min(n(market::NASH_PROFIT))
+            .min(n(market::JOINT_PROFIT))
+            > n(market::COLLUSION_INDEX)
+    })
 }
 
 /// How each metric is defined, printed under the tables.
@@ -418,7 +547,12 @@ pub fn notes(report: &Report) -> Vec<String> {
             .map(|(a, b)| format!(" (here rounds {a}-{b})"))
             .unwrap_or_default();
         n.push(format!(
-            "Collusion index Δ = (Π - Π_Nash) / (Π_joint - Π_Nash): Π is industry variable profit per round (revenue - variable cost) averaged over the last {pct}% of rounds, at least one{window}; 0 at Bertrand-Nash profits, 1 at joint-profit maximisation."
+            "Collusion index Δ = (Π - Π_Nash) / (Π_joint - Π_Nash): Π is industry variable profit per round (revenue - variable cost) averaged over the last {pct}% of rounds, at least one{window}; 0 at Bertrand-Nash profits, 1 at joint-profit maximisation.{}",
+            if benchmarks_coincide(report) {
+                " It is left out (-) where the two benchmarks are within 0.1% of each other: with nothing between them to collude on, the index would only magnify noise."
+            } else {
+                ""
+            }
         ));
     } else {
         n.push("Collusion index Δ: not computed, the output has no Bertrand-Nash and joint-profit benchmarks.".to_string());
@@ -438,6 +572,17 @@ fn text(report: &Report, md: bool) -> String {
         let _ = writeln!(out, "{}\n", describe(report));
     } else {
         out += &wrap(&describe(report), TABLE_WIDTH, "");
+        out.push('\n');
+    }
+    let warned = warnings(report);
+    for w in &warned {
+        if md {
+            let _ = writeln!(out, "> **Note.** {w}\n");
+        } else {
+            out += &wrap(w, TABLE_WIDTH, "Note: ");
+        }
+    }
+    if !md && !warned.is_empty() {
         out.push('\n');
     }
     match report.kind {
@@ -553,19 +698,56 @@ fn stats_cells(m: Metric, s: &Summary) -> Vec<String> {
     ]
 }
 
+/// The heading of a group: its parameter values (4 significant digits) and runs.
 fn group_title(report: &Report, g: &Group) -> String {
-    let params: Vec<String> = report
+    group_items(report, g).join(", ")
+}
+
+/// The pieces of a group's heading: "path = value" per parameter, the last with the runs.
+fn group_items(report: &Report, g: &Group) -> Vec<String> {
+    let mut items: Vec<String> = report
         .parameters
         .iter()
         .zip(&g.parameters)
         .map(|(p, v)| format!("{p} = {v}"))
         .collect();
-    let what = if params.is_empty() {
-        "all runs".to_string()
+    let runs = format!("({} runs)", g.runs);
+    match items.last_mut() {
+        Some(last) => {
+            last.push(' ');
+            last.push_str(&runs);
+        }
+        None => items.push(format!("all runs {runs}")),
+    }
+    items
+}
+
+/// A group's heading: one Markdown heading, or lines of at most 100 columns.
+fn group_heading(out: &mut String, md: bool, report: &Report, g: &Group) {
+    if md {
+        heading(out, md, 2, &group_title(report, g));
     } else {
-        params.join(", ")
-    };
-    format!("{what} ({} runs)", g.runs)
+        let title = pack(&group_items(report, g), TABLE_WIDTH);
+        let rule = title.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        out.push_str(&title);
+        out.push_str(&"=".repeat(rule));
+        out.push('\n');
+    }
+}
+
+/// Parameter columns of the overview are headed by their paths when those fit in a third of
+/// the width; otherwise by p1, p2, ... with a legend.
+fn parameter_labels(report: &Report) -> Option<Vec<String>> {
+    let width: usize = report
+        .parameters
+        .iter()
+        .map(|p| p.chars().count() + 2)
+        .sum();
+    (width > TABLE_WIDTH / 3).then(|| {
+        (1..=report.parameters.len())
+            .map(|i| format!("p{i}"))
+            .collect()
+    })
 }
 
 /// Metrics of the sweep overview, one column each, with short headers.
@@ -580,10 +762,35 @@ const OVERVIEW: &[(Metric, &str)] = &[
 ];
 
 fn sweep_text(out: &mut String, md: bool, report: &Report) {
-    heading(out, md, 2, "Overview: means across replicates");
+    heading(
+        out,
+        md,
+        2,
+        if report.sampled.is_empty() {
+            "Overview: means across replicates"
+        } else {
+            "Overview: means across design points and replicates"
+        },
+    );
+    let labels = parameter_labels(report);
     let mut o = Grid::new(report.parameters.len());
-    for p in &report.parameters {
-        o.column(p, "", false);
+    match &labels {
+        Some(labels) => {
+            for (label, p) in labels.iter().zip(&report.parameters) {
+                if md {
+                    let _ = writeln!(out, "- {label} = `{p}`");
+                } else {
+                    out.push_str(&wrap(p, TABLE_WIDTH, &format!("{label} = ")));
+                }
+                o.column(label, "", false);
+            }
+            out.push('\n');
+        }
+        None => {
+            for p in &report.parameters {
+                o.column(p, "", false);
+            }
+        }
     }
     o.column("runs", "", true);
     let shown: Vec<Metric> = OVERVIEW
@@ -605,7 +812,7 @@ fn sweep_text(out: &mut String, md: bool, report: &Report) {
     grid(out, md, &o);
 
     for g in &report.groups {
-        heading(out, md, 2, &group_title(report, g));
+        group_heading(out, md, report, g);
         heading(out, md, 3, "Market");
         let mut mk = Grid::new(1);
         mk.column("metric", "", false);
@@ -620,20 +827,28 @@ fn sweep_text(out: &mut String, md: bool, report: &Report) {
             mk.rows.push(row);
         }
         grid(out, md, &mk);
-        if let Some(h) = g.market(market::HHI_END).and_then(|s| s.mean) {
-            let line = format!(
-                "Mean HHI at end {}: {} under the 2023 guidelines, {} under the 2010 guidelines.",
-                grouped(h),
+        // Concentration classes of the mean HHI at start and end.
+        for (when, m) in [("start", market::HHI_START), ("end", market::HHI_END)] {
+            let Some(h) = g.market(m).and_then(|s| s.mean) else {
+                continue;
+            };
+            let (new, old) = (
                 crate::metrics::concentration_2023(h),
-                crate::metrics::concentration_2010(h)
+                crate::metrics::concentration_2010(h),
             );
+            let class = if new == old {
+                format!("{new} under the 2023 and the 2010 guidelines")
+            } else {
+                format!("{new} (2023 guidelines), {old} (2010 guidelines)")
+            };
+            let line = format!("Mean HHI at {when} {}: {class}.", grouped(h));
             if md {
-                let _ = writeln!(out, "{line}\n");
+                let _ = writeln!(out, "{line}  ");
             } else {
                 out.push_str(&wrap(&line, TABLE_WIDTH, ""));
-                out.push('\n');
             }
         }
+        out.push('\n');
 
         heading(out, md, 3, "Vendors");
         let mut v = Grid::new(2);
@@ -776,19 +991,60 @@ fn csv(report: &Report) -> String {
                     "sd",
                     "ci95_low",
                     "ci95_high",
+                    "text",
                 ]
                 .map(String::from),
             );
             csv_line(&mut out, &header);
+            let blank = vec![String::new(); report.parameters.len()];
+            // Sweep-wide rows: runs planned and present, shards without runs, sampled ranges.
+            let sweep_row =
+                |out: &mut String, metric: &str, unit: &str, x: Option<f64>, text: &str| {
+                    let mut line = vec!["sweep".to_string()];
+                    line.extend(blank.iter().cloned());
+                    line.extend([
+                        report.runs.to_string(),
+                        String::new(),
+                        metric.into(),
+                        unit.into(),
+                        String::new(),
+                        csv_num(x),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        text.into(),
+                    ]);
+                    csv_line(out, &line);
+                };
+            if let Some(c) = &report.completeness {
+                sweep_row(
+                    &mut out,
+                    "planned_runs",
+                    "count",
+                    Some(c.planned as f64),
+                    "",
+                );
+                sweep_row(
+                    &mut out,
+                    "runs_present",
+                    "count",
+                    Some(c.present as f64),
+                    "",
+                );
+                for k in &c.missing_shards {
+                    sweep_row(&mut out, "missing_shard", "shard", Some(*k as f64), "");
+                }
+                for k in &c.incomplete_shards {
+                    sweep_row(&mut out, "incomplete_shard", "shard", Some(*k as f64), "");
+                }
+            }
+            for p in &report.sampled {
+                let (lo, hi) = p.range.unzip();
+                sweep_row(&mut out, "sampled_parameter_low", "", lo, &p.path);
+                sweep_row(&mut out, "sampled_parameter_high", "", hi, &p.path);
+            }
             for g in &report.groups {
-                let params: Vec<String> = g
-                    .parameters
-                    .iter()
-                    .map(|p| match p {
-                        ParamValue::Missing => String::new(),
-                        v => v.to_string(),
-                    })
-                    .collect();
+                let params: Vec<String> = g.parameters.iter().map(|p| p.full()).collect();
                 for (table, vendor, m, s) in rows(g) {
                     let mut line = vec![table.to_string()];
                     line.extend(params.iter().cloned());
@@ -802,8 +1058,32 @@ fn csv(report: &Report) -> String {
                         csv_num(s.sd),
                         csv_num(s.ci95_low),
                         csv_num(s.ci95_high),
+                        String::new(),
                     ]);
                     csv_line(&mut out, &line);
+                    if table == "market" && (m == market::HHI_START || m == market::HHI_END) {
+                        // The class of the mean HHI, as text.
+                        for (year, class) in [
+                            ("2023", s.mean.map(crate::metrics::concentration_2023)),
+                            ("2010", s.mean.map(crate::metrics::concentration_2010)),
+                        ] {
+                            let mut line = vec![table.to_string()];
+                            line.extend(params.iter().cloned());
+                            line.extend([
+                                g.runs.to_string(),
+                                String::new(),
+                                format!("{}_class_{year}", m.key),
+                                "class".into(),
+                                s.n.to_string(),
+                                String::new(),
+                                String::new(),
+                                String::new(),
+                                String::new(),
+                                class.unwrap_or_default().into(),
+                            ]);
+                            csv_line(&mut out, &line);
+                        }
+                    }
                 }
             }
         }
@@ -903,9 +1183,10 @@ fn group_json(report: &Report, g: &Group) -> Value {
 }
 
 /// The report as JSON: `kind`, `dir`, `scenario`, `runs`, `rounds`, `rounds_per_year`,
-/// `definitions`, and for a run `market`, `vendors`, `price_changes` (plain values); for a sweep
-/// `parameters` and `groups`, each with its parameter values and every metric as
-/// `{n, mean, sd, ci95_low, ci95_high}`.
+/// `warnings`, `definitions`, and for a run `market`, `vendors`, `price_changes` (plain
+/// values); for a sweep `parameters` (the grid paths groups are formed by),
+/// `sampled_parameters` (pooled), `replicates`, `design_points`, `completeness` and `groups`,
+/// each with its parameter values and every metric as `{n, mean, sd, ci95_low, ci95_high}`.
 pub fn json_value(report: &Report) -> Value {
     let mut o = Map::new();
     o.insert(
@@ -927,6 +1208,7 @@ pub fn json_value(report: &Report) -> Value {
             "rounds": report.window.map(|(a, b)| json!([a, b])),
         }),
     );
+    o.insert("warnings".into(), json!(warnings(report)));
     o.insert("definitions".into(), json!(notes(report)));
     match report.kind {
         Kind::Run => {
@@ -936,7 +1218,38 @@ pub fn json_value(report: &Report) -> Value {
         }
         Kind::Sweep => {
             o.insert("parameters".into(), json!(report.parameters));
+            o.insert(
+                "sampled_parameters".into(),
+                Value::Array(
+                    report
+                        .sampled
+                        .iter()
+                        .map(|p| {
+                            json!({
+                                "path": p.path,
+                                "low": num(p.range.map(|r| r.0)),
+                                "high": num(p.range.map(|r| r.1)),
+                            })
+                        })
+                        .collect(),
+                ),
+            );
             o.insert("replicates".into(), json!(report.replicates));
+            o.insert("design_points".into(), json!(report.points));
+            o.insert(
+                "completeness".into(),
+                report.completeness.as_ref().map_or(Value::Null, |c| {
+                    json!({
+                        "complete": c.is_complete(),
+                        "planned_runs": c.planned,
+                        "runs_present": c.present,
+                        "missing_runs": c.missing(),
+                        "shards": c.shards,
+                        "missing_shards": c.missing_shards,
+                        "incomplete_shards": c.incomplete_shards,
+                    })
+                }),
+            );
             o.insert(
                 "groups".into(),
                 Value::Array(
@@ -988,6 +1301,49 @@ mod tests {
         assert!(t.lines().all(|l| l.chars().count() <= TABLE_WIDTH), "{t}");
         assert!(t.matches("A very long vendor name").count() >= 2, "{t}");
         assert!(t.contains("metric number 11"));
+    }
+
+    #[test]
+    fn key_columns_too_wide_to_repeat_still_fit() {
+        let mut g = Grid::new(4);
+        for k in 0..4 {
+            g.column(
+                &format!("a rather long swept parameter path number {k}"),
+                "",
+                false,
+            );
+        }
+        for i in 0..6 {
+            g.column(&format!("metric {i}"), "USD", true);
+        }
+        g.rows.push(
+            (0..4)
+                .map(|k| format!("a long text value of parameter {k}"))
+                .chain((0..6).map(|i| format!("{i}.5")))
+                .collect(),
+        );
+        let t = g.text(TABLE_WIDTH);
+        assert!(t.lines().all(|l| l.chars().count() <= TABLE_WIDTH), "{t}");
+        assert!(t.contains("metric 5"), "{t}");
+    }
+
+    #[test]
+    fn titles_and_notes_wrap_at_the_width() {
+        let items: Vec<String> = (0..4)
+            .map(|k| format!("segments[buyers number {k}].volume.elasticity = 1.5"))
+            .collect();
+        let t = pack(&items, 60);
+        assert!(t.lines().all(|l| l.chars().count() <= 60), "{t}");
+        assert!(t.lines().skip(1).all(|l| l.starts_with("  ")), "{t}");
+        assert_eq!(t.replace("\n  ", " ").trim_end(), items.join(", "));
+        let long = pack(&["x".repeat(150)], 60);
+        assert!(long.lines().all(|l| l.chars().count() <= 60), "{long}");
+        let w = wrap(
+            &format!("see {}", "/a/very/long/path".repeat(10)),
+            40,
+            "Note: ",
+        );
+        assert!(w.lines().all(|l| l.chars().count() <= 40), "{w}");
     }
 
     #[test]

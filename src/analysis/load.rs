@@ -67,6 +67,15 @@ impl Benchmarks {
     }
 }
 
+/// A swept parameter drawn from a range.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SampledParameter {
+    /// Scenario path (the column of the runs table).
+    pub path: String,
+    /// Lowest and highest value of the range, when the sweep's scenario.yaml records them.
+    pub range: Option<(f64, f64)>,
+}
+
 /// An opened output directory.
 #[derive(Clone)]
 pub struct Dataset {
@@ -84,10 +93,20 @@ pub struct Dataset {
     pub market: Table,
     /// One row per run with its seed and swept parameters (sweeps only).
     pub runs: Option<Table>,
-    /// Swept parameters, in column order (sweeps only).
+    /// Swept parameters that runs are grouped by: the grid paths, in column order (sweeps
+    /// only).
     pub parameters: Vec<String>,
-    /// Replicates per parameter combination (sweeps only).
+    /// Swept parameters sampled from continuous ranges (random or Latin-hypercube points):
+    /// runs are pooled across them, not grouped by them (sweeps only).
+    pub sampled: Vec<SampledParameter>,
+    /// Replicates per design point (sweeps only).
     pub replicates: Option<u64>,
+    /// Design points of the plan, from sweep.json (sweeps only).
+    pub points: Option<u64>,
+    /// Runs in the plan, all shards, from sweep.json (sweeps only).
+    pub planned_runs: Option<u64>,
+    /// Shards the plan was split into, from sweep.json: run r falls to shard r mod shards.
+    pub shards: Option<u32>,
     /// Benchmark profits from a run's manifest, when it has them.
     pub benchmarks: Option<Benchmarks>,
 }
@@ -151,7 +170,8 @@ fn open_run(dir: &Path) -> Result<Dataset, AnalysisError> {
     let market = scan_file(&file("market.parquet")?)?;
     check_schema(&vendors, VENDOR_COLUMNS)?;
     check_schema(&market, MARKET_COLUMNS)?;
-    let (scenario, rpy) = scenario_settings(&dir.join("scenario.yaml"))?;
+    let settings = scenario_settings(&dir.join("scenario.yaml"))?;
+    let (scenario, rpy) = (settings.name, settings.rounds_per_year);
     let manifest = dir.join("manifest.json");
     let benchmarks = if manifest.is_file() {
         let v = read_json(&manifest)?;
@@ -168,7 +188,11 @@ fn open_run(dir: &Path) -> Result<Dataset, AnalysisError> {
         market,
         runs: None,
         parameters: Vec::new(),
+        sampled: Vec::new(),
         replicates: None,
+        points: None,
+        planned_runs: None,
+        shards: None,
         benchmarks,
     })
 }
@@ -239,16 +263,47 @@ fn open_sweep(dir: &Path) -> Result<Dataset, AnalysisError> {
             });
         }
     }
-    let (name, rpy) = scenario_settings(&dir.join("scenario.yaml"))?;
+    let settings = scenario_settings(&dir.join("scenario.yaml"))?;
     let scenario = meta
         .get("scenario")
         .and_then(|s| s.as_str())
         .map(str::to_string)
-        .or(name);
+        .or(settings.name);
     let rounds_per_year = number("rounds_per_year")?
-        .or(rpy)
+        .or(settings.rounds_per_year)
         .unwrap_or(DEFAULT_ROUNDS_PER_YEAR);
     let replicates = number("replicates")?.map(|r| r as u64);
+    let count = |key: &str| -> Result<Option<u64>, AnalysisError> {
+        match meta.get(key) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .map(Some)
+                .ok_or_else(|| bad(format!("`{key}` must be a whole number, got {v}"))),
+        }
+    };
+    let planned_runs = count("runs")?;
+    let points = count("points")?;
+    let shards = match count("shards")? {
+        Some(0) => return Err(bad("`shards` must be at least 1, got 0".into())),
+        Some(n) => Some(u32::try_from(n).map_err(|_| bad(format!("`shards` is too large: {n}")))?),
+        None => None,
+    };
+    // Paths sampled from ranges are pooled; the others (the grid) group the runs.
+    let (sampled, parameters): (Vec<String>, Vec<String>) = parameters
+        .into_iter()
+        .partition(|p| settings.ranges.iter().any(|(r, _)| r == p));
+    let sampled = sampled
+        .into_iter()
+        .map(|path| {
+            let range = settings
+                .ranges
+                .iter()
+                .find(|(r, _)| *r == path)
+                .and_then(|(_, range)| *range);
+            SampledParameter { path, range }
+        })
+        .collect();
     Ok(Dataset {
         dir: dir.to_path_buf(),
         kind: Kind::Sweep,
@@ -258,7 +313,11 @@ fn open_sweep(dir: &Path) -> Result<Dataset, AnalysisError> {
         market,
         runs: Some(runs),
         parameters,
+        sampled,
         replicates,
+        points,
+        planned_runs,
+        shards,
         benchmarks: None,
     })
 }
@@ -389,14 +448,26 @@ fn read_json(path: &Path) -> Result<serde_json::Value, AnalysisError> {
     })
 }
 
-/// The scenario name and `rounds_per_year` of a resolved scenario file, if it exists.
-fn scenario_settings(path: &Path) -> Result<(Option<String>, Option<f64>), AnalysisError> {
+/// What the analysis reads from a resolved scenario file.
+#[derive(Default)]
+struct ScenarioSettings {
+    /// `name`.
+    name: Option<String>,
+    /// `rounds_per_year`.
+    rounds_per_year: Option<f64>,
+    /// `sweep.sample.ranges`: each path with its `low` and `high`.
+    ranges: Vec<(String, Option<(f64, f64)>)>,
+}
+
+/// The scenario name, `rounds_per_year` and sampled ranges of a resolved scenario file, if it
+/// exists.
+fn scenario_settings(path: &Path) -> Result<ScenarioSettings, AnalysisError> {
     if !path.is_file() {
         tracing::warn!(
             "{}: missing; assuming {DEFAULT_ROUNDS_PER_YEAR} rounds per year",
             path.display()
         );
-        return Ok((None, None));
+        return Ok(ScenarioSettings::default());
     }
     let text = std::fs::read_to_string(path).map_err(|cause| AnalysisError::Io {
         path: path.to_path_buf(),
@@ -416,7 +487,24 @@ fn scenario_settings(path: &Path) -> Result<(Option<String>, Option<f64>), Analy
         });
     }
     let name = scenario::load::text_at(&text, path, "name").map_err(meta)?;
-    Ok((name, rpy))
+    let tree = scenario::load::parse_tree(&text, path).map_err(meta)?;
+    let ranges = scenario::load::get_path(&tree, "sweep.sample.ranges")
+        .and_then(|r| r.as_mapping())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| {
+                    let bound = |b: &str| v.get(b).and_then(|x| x.as_f64());
+                    k.as_str()
+                        .map(|k| (k.to_string(), bound("low").zip(bound("high"))))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(ScenarioSettings {
+        name,
+        rounds_per_year: rpy,
+        ranges,
+    })
 }
 
 /// Reads the benchmarks of a run's last round from its manifest: `benchmarks` is a list (first

@@ -5,8 +5,9 @@
 //!   sweep's hive-partitioned shards read as one dataset).
 //! - [`summary`] reduces each run to its market, vendor and price-change metrics.
 //! - [`report`] gathers runs into a report: one group for a run; for a sweep, one group per
-//!   combination of swept parameters with mean, standard deviation and 95% interval across
-//!   replicates ([`stats`]).
+//!   combination of grid values (parameters sampled from ranges are pooled) with mean,
+//!   standard deviation and 95% interval across its runs ([`stats`]), and says whether every
+//!   planned run is present.
 //! - [`format`] prints a report as a table, CSV, JSON or Markdown.
 //! - [`plot`] draws price paths, shares, HHI and surplus over rounds as PNG and SVG.
 //!
@@ -31,5 +32,5 @@ pub mod summary;
 
 pub use error::AnalysisError;
 pub use format::Format;
-pub use load::{Benchmarks, Dataset, Kind, open};
+pub use load::{Benchmarks, Dataset, Kind, SampledParameter, open};
 pub use report::{Report, analyze};

@@ -1,13 +1,14 @@
 //! Charts of a run or a sweep as PNG and SVG: price paths per vendor, market shares, HHI and
 //! surplus over rounds. For a sweep each line is the median across runs with a shaded band from
-//! the 5th to the 95th percentile (a 90% band).
+//! the 5th to the 95th percentile (a 90% band); a vendor's price line only where it is in the
+//! market in at least half of the runs.
 //!
 //! Text is drawn with DejaVu Sans, shipped in `assets/fonts` and registered on first use, so
 //! charts render the same on machines without system fonts.
 
 use super::AnalysisError;
 use super::load::{Dataset, Kind, Table};
-use super::summary::{f64s, strs};
+use super::summary::{f64s, strs, u64s};
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
@@ -120,8 +121,9 @@ pub struct ChartSet {
 }
 
 /// Draws every chart of `data` into `out` as PNG and SVG; returns the files written. A run, or a
-/// sweep with one parameter combination, gets `out/{prices,shares,hhi,surplus}.{png,svg}`; a
-/// sweep with several gets one subdirectory per combination, named by its parameter values.
+/// sweep with one combination of grid values, gets `out/{prices,shares,hhi,surplus}.{png,svg}`;
+/// a sweep with several gets one subdirectory per combination, named by its values (parameters
+/// sampled from ranges are pooled, never given directories of their own).
 pub fn plot(data: &Dataset, out: &Path) -> Result<Vec<PathBuf>, AnalysisError> {
     let sets = charts(data)?;
     let mut written = Vec::new();
@@ -155,16 +157,32 @@ pub fn charts(data: &Dataset) -> Result<Vec<ChartSet>, AnalysisError> {
         return Err(AnalysisError::Empty(data.dir.clone()));
     }
     let several = groups.len() > 1;
+    let completeness =
+        super::report::completeness(data, groups.iter().flat_map(|(_, ids)| ids.iter().copied()))
+            .filter(|c| !c.is_complete());
+    if let Some(c) = &completeness {
+        tracing::warn!("{}: {}", data.dir.display(), c.message(&data.dir));
+    }
     let mut sets = Vec::new();
     for (k, (params, ids)) in groups.iter().enumerate() {
-        let described: Vec<String> = data
+        let mut described: Vec<String> = data
             .parameters
             .iter()
             .zip(params)
             .map(|(p, v)| format!("{p} = {v}"))
             .collect();
+        if !data.sampled.is_empty() {
+            let paths: Vec<&str> = data.sampled.iter().map(|p| p.path.as_str()).collect();
+            described.push(format!("pooled over sampled {}", paths.join(", ")));
+        }
+        if let Some(c) = &completeness {
+            described.push(format!(
+                "incomplete sweep: {} of {} planned runs",
+                c.present, c.planned
+            ));
+        }
         let filter = several.then_some(ids.as_slice());
-        let charts = group_charts(data, filter, ids.len(), &described.join(", "))?;
+        let charts = group_charts(data, filter, ids.len(), &described.join("; "))?;
         let dir = several.then(|| group_dir(k, &data.parameters, params));
         sets.push(ChartSet { dir, charts });
     }
@@ -242,7 +260,10 @@ fn fit_scale(chart: &mut Chart, values: &[f64]) {
             };
             chart.scale = scale;
             chart.y_label = label.to_string();
-            chart.note = join_notes(note, band_note);
+            let active = chart.bands.then(|| {
+                "a vendor's line is drawn at rounds where it is in the market in at least half of the runs, from those runs".to_string()
+            });
+            chart.note = join_notes(join_notes(note, band_note), active);
         }
         "surplus" => {
             let lo = values.iter().copied().fold(0.0, f64::min);
@@ -268,7 +289,7 @@ fn group_charts(
     parameters: &str,
 ) -> Result<Vec<Chart>, AnalysisError> {
     let bands = data.kind == Kind::Sweep && runs > 1;
-    let vendors = vendor_paths(&data.vendors, ids)?;
+    let vendors = vendor_paths(&data.vendors, ids, runs)?;
     let market = market_paths(&data.market, ids)?;
     let x_label = format!("round ({})", round_unit(data.rounds_per_year));
     let first = market.round.first().copied().unwrap_or(0.0);
@@ -545,9 +566,24 @@ fn points(df: &DataFrame, c: &str, t: &Table) -> Result<Points, AnalysisError> {
         .collect())
 }
 
-fn vendor_paths(t: &Table, ids: Option<&[u64]>) -> Result<Vec<VendorPath>, AnalysisError> {
+/// Each vendor's price and share paths over the runs `ids` (None: all), of which there are
+/// `runs`. A vendor's price median and band are over the runs where it is in the market, and
+/// only at rounds where that is at least half of the runs: a line carried on by the one
+/// survivor of many runs would misread as typical.
+fn vendor_paths(
+    t: &Table,
+    ids: Option<&[u64]>,
+    runs: usize,
+) -> Result<Vec<VendorPath>, AnalysisError> {
     let mut aggs = band_aggs(&["price", "share"]);
     aggs.push(col("row").min().alias("row"));
+    aggs.push(
+        col("active")
+            .and(col("price").is_not_null())
+            .cast(DataType::UInt32)
+            .sum()
+            .alias("active_runs"),
+    );
     let order = col("row")
         .min()
         .over([col("vendor")])
@@ -566,9 +602,21 @@ fn vendor_paths(t: &Table, ids: Option<&[u64]>) -> Result<Vec<VendorPath>, Analy
     for i in 1..=df.height() {
         if i == df.height() || names[i] != names[start] {
             let part = df.slice(start as i64, i - start);
+            let active = u64s(&part, "active_runs", t)?;
+            let price = points(&part, "price", t)?
+                .into_iter()
+                .zip(active)
+                .map(|(p, a)| {
+                    if 2 * a.unwrap_or(0) as usize >= runs {
+                        p
+                    } else {
+                        (p.0, None, None, None)
+                    }
+                })
+                .collect();
             out.push(VendorPath {
                 name: names[start].clone().unwrap_or_default(),
-                price: points(&part, "price", t)?,
+                price,
                 share: points(&part, "share", t)?,
             });
             start = i;
@@ -692,9 +740,12 @@ pub fn draw<DB: DrawingBackend>(
         .titled(&chart.title, (FONT, 26).into_font().color(&INK))
         .map_err(err)?;
     if let Some(sub) = &chart.subtitle {
-        body = body
-            .titled(sub, (FONT, 17).into_font().color(&GUIDE))
-            .map_err(err)?;
+        // Long parameter lists wrap onto further lines rather than run off the picture.
+        for line in subtitle_lines(sub) {
+            body = body
+                .titled(&line, (FONT, 17).into_font().color(&GUIDE))
+                .map_err(err)?;
+        }
     }
     let (w, _) = body.dim_in_pixel();
     let (plot_area, legend_area) = body.split_horizontally(w.saturating_sub(LEGEND_WIDTH));
@@ -743,7 +794,8 @@ where
         .label_style((FONT, 15).into_font().color(&INK))
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
-        .x_labels(12)
+        // At most one label per round, so that short runs get no repeated labels.
+        .x_labels(((x1 - x0).round() as usize + 1).clamp(2, 12))
         .y_labels(if log { 60 } else { 10 })
         .y_max_light_lines(if log { 0 } else { 5 })
         .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
@@ -823,6 +875,9 @@ where
     Ok(())
 }
 
+/// Characters of a subtitle line (17-pixel text across the 1200-pixel chart).
+const SUBTITLE_CHARS: usize = 110;
+
 /// Stroke width of lines, pixels.
 const LINE_WIDTH: u32 = 2;
 
@@ -896,6 +951,38 @@ fn draw_legend<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// A subtitle in lines of at most [`SUBTITLE_CHARS`] characters, broken after "; " where
+/// possible, else at spaces.
+fn subtitle_lines(s: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let parts: Vec<&str> = s.split("; ").collect();
+    for (i, part) in parts.iter().enumerate() {
+        let piece = if i + 1 < parts.len() {
+            format!("{part};")
+        } else {
+            part.to_string()
+        };
+        if !line.is_empty() && line.chars().count() + 1 + piece.chars().count() > SUBTITLE_CHARS {
+            lines.push(std::mem::take(&mut line));
+        }
+        if line.is_empty() && piece.chars().count() > SUBTITLE_CHARS {
+            let mut wrapped = wrap_label(&piece, SUBTITLE_CHARS);
+            line = wrapped.pop().unwrap_or_default();
+            lines.extend(wrapped);
+            continue;
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&piece);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// `s` broken into lines of at most `width` characters at spaces.
@@ -982,5 +1069,17 @@ mod tests {
         let s = segments(&p, |&(_, m, _, _)| m);
         assert_eq!(s, vec![vec![(0.0, 1.0)], vec![(2.0, 2.0), (3.0, 3.0)]]);
         assert_eq!(wrap_label("price index (volume-weighted)", 22).len(), 2);
+        let long = format!(
+            "{}; {}; median and 90% band across 5 runs",
+            "a".repeat(60),
+            "b".repeat(40)
+        );
+        assert_eq!(
+            subtitle_lines(&long),
+            vec![
+                format!("{}; {};", "a".repeat(60), "b".repeat(40)),
+                "median and 90% band across 5 runs".to_string()
+            ]
+        );
     }
 }

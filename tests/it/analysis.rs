@@ -11,12 +11,12 @@ use std::path::Path;
 
 /// One vendor-round of a hand-made panel: round, vendor, price (None: out of the market),
 /// quantity sold (Mtok), marginal cost (USD/Mtok).
-type Row<'a> = (u32, &'a str, Option<f64>, f64, f64);
+pub(crate) type Row<'a> = (u32, &'a str, Option<f64>, f64, f64);
 
 /// Panels from vendor-rounds: shares from quantities, revenue p·q, variable cost mc·q, profit
 /// their difference; the market panel aggregates them (price index volume-weighted, HHI of
 /// shares, producer surplus = Σ (p − mc)·q); consumer surplus `cs` per round.
-fn handmade(run_id: u64, rows: &[Row], cs: f64) -> Panels {
+pub(crate) fn handmade(run_id: u64, rows: &[Row], cs: f64) -> Panels {
     let mut p = Panels::default();
     let mut rounds: Vec<u32> = rows.iter().map(|r| r.0).collect();
     rounds.dedup();
@@ -473,7 +473,7 @@ fn sweep_groups_by_parameters_with_mean_sd_and_t_interval() {
         .success();
     let csv = String::from_utf8_lossy(&csv.get_output().stdout).to_string();
     assert!(csv.starts_with(
-        "table,vendors[0].strategy.step,vendors[0].strategy.kind,runs,vendor,metric,unit,n,mean,sd,ci95_low,ci95_high\n"
+        "table,vendors[0].strategy.step,vendors[0].strategy.kind,runs,vendor,metric,unit,n,mean,sd,ci95_low,ci95_high,text\n"
     ));
     assert!(csv.contains("vendors,0.1,undercut,3,A,final_price,USD/Mtok,3,2,1,"));
     let table = pricewar()
@@ -728,4 +728,506 @@ fn directories_that_are_not_output_give_clear_errors() {
         .replace("vendors[0].strategy.kind", "vendors[0].strategy.floor");
     std::fs::write(swept.join("sweep.json"), meta).unwrap();
     fails(&swept, &["vendors[0].strategy.floor", "no such column"]);
+}
+
+/// Runs `pricewar sweep scenarios/undercut-sweep.yaml` for 6 rounds into `dir` with `args`.
+fn real_sweep(dir: &Path, args: &[&str]) {
+    pricewar()
+        .args([
+            "sweep",
+            "scenarios/undercut-sweep.yaml",
+            "--quiet",
+            "--rounds",
+            "6",
+            "--out",
+        ])
+        .arg(dir)
+        .args(args)
+        .current_dir(root())
+        .assert()
+        .success();
+}
+
+/// `pricewar analyze DIR --format FORMAT`: stdout and stderr.
+fn analyze_cli(dir: &Path, format: &str) -> (String, String) {
+    let a = pricewar()
+        .args(["analyze", dir.to_str().unwrap(), "--format", format])
+        .assert()
+        .success();
+    let o = a.get_output();
+    (
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    )
+}
+
+const LONG_PATHS: [&str; 4] = [
+    "segments[enterprise buyers with long procurement cycles].volume.elasticity",
+    "vendors[Frontier Laboratory With A Long Name].strategy.floor.markup",
+    "vendors[Open Weight Host Number Two].cost.serving_utilisation",
+    "vendors[Frontier Laboratory With A Long Name].strategy.kind",
+];
+
+#[test]
+fn tables_fit_100_columns_with_four_long_swept_paths() {
+    // Hand-made: four long paths, a long text value and long vendor names.
+    let dir = tempfile::tempdir().unwrap();
+    let mut runs = Vec::new();
+    for elasticity in [0.8, 1.1] {
+        for markup in [0.5, 1.0] {
+            for replicate in 0..2u32 {
+                let run_id = runs.len() as u64;
+                let rows = [
+                    (
+                        0,
+                        "Frontier Laboratory With A Long Name",
+                        Some(3.0),
+                        2.0,
+                        0.5,
+                    ),
+                    (0, "Open Weight Host Number Two", Some(1.0), 1.0, 0.5),
+                    (
+                        1,
+                        "Frontier Laboratory With A Long Name",
+                        Some(2.5),
+                        2.0,
+                        0.5,
+                    ),
+                    (1, "Open Weight Host Number Two", Some(1.0), 1.5, 0.5),
+                ];
+                runs.push(SweepRun {
+                    run_id,
+                    replicate,
+                    seed: run_id,
+                    params: vec![
+                        Param::Number(elasticity),
+                        Param::Number(markup),
+                        Param::Number(0.123456789),
+                        Param::Text("undercut_with_an_exceedingly_long_strategy_name".into()),
+                    ],
+                    panels: handmade(run_id, &rows, 1.0),
+                    benchmarks: None,
+                });
+            }
+        }
+    }
+    sweep_fixture::write_sweep(
+        dir.path(),
+        "long",
+        "name: long\nrounds_per_year: 12\n",
+        &LONG_PATHS,
+        2,
+        12.0,
+        &runs,
+        1,
+    );
+    let r = report_of(dir.path());
+    assert_eq!(r.groups.len(), 4);
+    let table = analysis::format::render(&r, Format::Table);
+    assert_fits(&table);
+    // Parameter columns are p1..p4, with a legend naming the paths in full.
+    for (i, p) in LONG_PATHS.iter().enumerate() {
+        assert!(
+            table.contains(&format!("p{} = {p}", i + 1)),
+            "legend lacks {p}:\n{table}"
+        );
+    }
+    assert!(table.contains("\np1"), "{table}");
+    // Group titles wrap and keep every value; values print with 4 significant digits.
+    assert!(
+        table.contains(&format!("{} = 0.1235,", LONG_PATHS[2])),
+        "{table}"
+    );
+    assert!(!table.contains("0.123456789"), "{table}");
+    let md = analysis::format::render(&r, Format::Markdown);
+    assert!(md.contains(&format!("- p1 = `{}`", LONG_PATHS[0])), "{md}");
+    // CSV keeps full precision.
+    let csv = analysis::format::render(&r, Format::Csv);
+    assert!(csv.contains(",0.123456789,"), "{csv}");
+
+    // The same with a real sweep over four paths of undercut-sweep.yaml.
+    let real = dir.path().join("real");
+    real_sweep(
+        &real,
+        &[
+            "--replicates",
+            "1",
+            "--grid",
+            "vendors[Incumbent].cost.serving_utilisation=0.1,0.15",
+            "--grid",
+            "vendors[Challenger].finances.operating_cost=1e7,2e7",
+        ],
+    );
+    let (table, _) = analyze_cli(&real, "table");
+    assert_fits(&table);
+    assert!(table.contains("p4 = vendors[Challenger].finances.operating_cost"));
+    assert!(table.contains("36 parameter combinations"), "{table}");
+}
+
+#[test]
+fn incomplete_sweeps_say_which_runs_and_shards_are_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = dir.path().join("sharded");
+    // 9 design points × 2 replicates = 18 runs; shard 0 of 3 holds runs 0, 3, ..., 15.
+    real_sweep(&sweep, &["--replicates", "2", "--shard", "0/3"]);
+    let (table, err) = analyze_cli(&sweep, "table");
+    assert_fits(&table);
+    let said = "6 of 18 planned runs present (12 missing); missing shards 1, 2 of 3";
+    assert!(
+        table.contains("Note: Incomplete sweep: 6 of 18 planned runs"),
+        "{table}"
+    );
+    assert!(table.replace("\n      ", " ").contains(said), "{table}");
+    assert!(err.contains(said), "stderr: {err}");
+    let (md, _) = analyze_cli(&sweep, "markdown");
+    assert!(md.contains(said), "{md}");
+    let (json, _) = analyze_cli(&sweep, "json");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let c = &json["completeness"];
+    assert_eq!(c["complete"], false);
+    assert_eq!(c["planned_runs"], 18);
+    assert_eq!(c["runs_present"], 6);
+    assert_eq!(c["missing_shards"], serde_json::json!([1, 2]));
+    assert!(json["warnings"][0].as_str().unwrap().contains(said));
+    let (csv, _) = analyze_cli(&sweep, "csv");
+    let pre = "sweep,,,6,,";
+    for row in [
+        "planned_runs,count,,18,",
+        "runs_present,count,,6,",
+        "missing_shard,shard,,1,",
+        "missing_shard,shard,,2,",
+    ] {
+        assert!(
+            csv.contains(&format!("{pre}{row}")),
+            "CSV lacks {row}:\n{csv}"
+        );
+    }
+    // plot says so on stderr and in the charts' subtitles.
+    let charts = dir.path().join("charts");
+    let a = pricewar()
+        .args(["plot", sweep.to_str().unwrap(), "--quiet", "--out"])
+        .arg(&charts)
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains(said));
+    let first = std::fs::read_dir(&charts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .min()
+        .unwrap();
+    let svg = std::fs::read_to_string(first.join("prices.svg")).unwrap();
+    assert!(svg.contains("incomplete sweep: 6 of 18 planned runs"));
+
+    // The command the note gives completes the sweep, and the note goes.
+    for k in ["1/3", "2/3"] {
+        pricewar()
+            .args(["sweep", "--quiet", "--shard", k, "--out"])
+            .arg(&sweep)
+            .arg(sweep.join("scenario.yaml"))
+            .assert()
+            .success();
+    }
+    let (table, err) = analyze_cli(&sweep, "table");
+    assert!(
+        !table.contains("Incomplete") && !err.contains("planned runs"),
+        "{table}"
+    );
+    let (json, _) = analyze_cli(&sweep, "json");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["completeness"]["complete"], true);
+    assert_eq!(json["completeness"]["runs_present"], 18);
+
+    // An unsharded sweep that stopped before its last parts: finish it with --resume.
+    let cut = dir.path().join("cut");
+    real_sweep(&cut, &["--replicates", "2", "--runs-per-part", "4"]);
+    for table in ["runs", "vendors", "segments", "market"] {
+        std::fs::remove_file(cut.join(table).join("shard=0000/part-00004.parquet")).unwrap();
+    }
+    let (table, _) = analyze_cli(&cut, "table");
+    let table = table.replace("\n      ", " ");
+    assert!(
+        table.contains("16 of 18 planned runs present (2 missing): the sweep was interrupted"),
+        "{table}"
+    );
+    assert!(table.contains("--resume"), "{table}");
+}
+
+/// A sweep whose market goes from HHI 3,000 (shares 40/30/20/10) in round 0 to 1,000 (ten
+/// equal vendors) in round 1.
+fn concentration_sweep(dir: &Path) {
+    let names = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"];
+    let mut runs = Vec::new();
+    for replicate in 0..2u32 {
+        let run_id = replicate as u64;
+        let mut rows: Vec<Row> = [40.0, 30.0, 20.0, 10.0]
+            .iter()
+            .zip(names)
+            .map(|(q, n)| (0, n, Some(1.0), *q, 0.5))
+            .collect();
+        rows.extend(names.iter().map(|n| (1, *n, Some(1.0), 10.0, 0.5)));
+        runs.push(SweepRun {
+            run_id,
+            replicate,
+            seed: run_id,
+            params: vec![Param::Number(0.1)],
+            panels: handmade(run_id, &rows, 1.0),
+            benchmarks: None,
+        });
+    }
+    sweep_fixture::write_sweep(
+        dir,
+        "concentration",
+        "name: concentration\nrounds_per_year: 12\n",
+        &["vendors[0].strategy.step"],
+        2,
+        12.0,
+        &runs,
+        1,
+    );
+}
+
+#[test]
+fn sweeps_report_start_and_end_concentration_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    concentration_sweep(dir.path());
+    let (table, _) = analyze_cli(dir.path(), "table");
+    assert!(
+        table.contains(
+            "Mean HHI at start 3,000: highly concentrated under the 2023 and the 2010 guidelines."
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains(
+            "Mean HHI at end 1,000: not highly concentrated (2023 guidelines), unconcentrated (2010 guidelines)."
+        ),
+        "{table}"
+    );
+    let (md, _) = analyze_cli(dir.path(), "markdown");
+    assert!(md.contains("Mean HHI at start 3,000"), "{md}");
+    let (csv, _) = analyze_cli(dir.path(), "csv");
+    for row in [
+        "market,0.1,2,,hhi_start_class_2023,class,2,,,,,highly concentrated",
+        "market,0.1,2,,hhi_start_class_2010,class,2,,,,,highly concentrated",
+        "market,0.1,2,,hhi_end_class_2023,class,2,,,,,not highly concentrated",
+        "market,0.1,2,,hhi_end_class_2010,class,2,,,,,unconcentrated",
+    ] {
+        assert!(csv.lines().any(|l| l == row), "CSV lacks {row}:\n{csv}");
+    }
+    let (json, _) = analyze_cli(dir.path(), "json");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let m = &json["groups"][0]["market"];
+    assert_eq!(m["hhi_start_class_2023"], "highly concentrated");
+    assert_eq!(m["hhi_end_class_2023"], "not highly concentrated");
+    assert_eq!(m["hhi_end_class_2010"], "unconcentrated");
+}
+
+#[test]
+fn sampled_sweeps_pool_ranges_and_group_by_the_grid() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = dir.path().join("lhs");
+    // 2 grid cells × 8 Latin-hypercube points × 2 replicates.
+    real_sweep(
+        &sweep,
+        &[
+            "--replicates",
+            "2",
+            "--grid",
+            "vendors[Challenger].strategy.step=0.02,0.1",
+            "--grid",
+            "segments[api buyers].volume.elasticity=1.1",
+            "--range",
+            "vendors[Incumbent].initial_price=5..10",
+            "--points",
+            "8",
+            "--sample-method",
+            "latin_hypercube",
+        ],
+    );
+    let r = report_of(&sweep);
+    assert_eq!(
+        r.parameters,
+        [
+            "vendors[Challenger].strategy.step",
+            "segments[api buyers].volume.elasticity"
+        ]
+    );
+    assert_eq!(r.sampled.len(), 1);
+    assert_eq!(r.sampled[0].path, "vendors[Incumbent].initial_price");
+    assert_eq!(r.sampled[0].range, Some((5.0, 10.0)));
+    assert_eq!(r.runs, 32);
+    assert_eq!(r.groups.len(), 2);
+    assert!(r.groups.iter().all(|g| g.runs == 16));
+
+    let (table, _) = analyze_cli(&sweep, "table");
+    assert_fits(&table);
+    let flat = table.replace("\n      ", " ");
+    assert!(
+        flat.contains("32 runs of 16 design points × 2 replicates"),
+        "{table}"
+    );
+    assert!(
+        flat.contains("Sampled parameters are pooled: vendors[Incumbent].initial_price (5 to 10)"),
+        "{table}"
+    );
+    assert!(
+        flat.contains(&format!("{}/runs/", sweep.display())),
+        "{table}"
+    );
+    assert!(
+        !table.contains("initial_price ="),
+        "not grouped by the range:\n{table}"
+    );
+    // No number in the table carries more than 4 significant digits' worth of decimals.
+    let long_number = table
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .any(|w| {
+            w.split_once('.')
+                .is_some_and(|(_, decimals)| decimals.len() > 6)
+        });
+    assert!(!long_number, "{table}");
+
+    let (json, _) = analyze_cli(&sweep, "json");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["groups"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        json["sampled_parameters"][0]["path"],
+        "vendors[Incumbent].initial_price"
+    );
+    assert_eq!(json["sampled_parameters"][0]["low"], 5.0);
+    assert!(json["warnings"][0].as_str().unwrap().contains("pooled"));
+    let (csv, _) = analyze_cli(&sweep, "csv");
+    assert!(csv.starts_with(
+        "table,vendors[Challenger].strategy.step,segments[api buyers].volume.elasticity,runs,"
+    ));
+    assert!(
+        csv.contains("sweep,,,32,,sampled_parameter_low,,,5,,,,vendors[Incumbent].initial_price\n")
+    );
+
+    // Charts: one directory per grid cell, none per sampled point.
+    let charts = dir.path().join("charts");
+    pricewar()
+        .args(["plot", sweep.to_str().unwrap(), "--quiet", "--out"])
+        .arg(&charts)
+        .assert()
+        .success();
+    let mut dirs: Vec<String> = std::fs::read_dir(&charts)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    assert_eq!(dirs.len(), 2, "{dirs:?}");
+    assert!(dirs[0].starts_with("01_vendors_Challenger_.strategy.step=0.02__"));
+    let svg = std::fs::read_to_string(charts.join(&dirs[0]).join("prices.svg")).unwrap();
+    assert!(svg.contains("pooled over sampled vendors[Incumbent].initial_price"));
+
+    // Ranges only: one group, charts straight into the output directory.
+    let only = dir.path().join("ranges");
+    real_sweep(
+        &only,
+        &[
+            "--replicates",
+            "1",
+            "--range",
+            "vendors[Challenger].strategy.step=0.01..0.1",
+            "--range",
+            "segments[api buyers].volume.elasticity=0.8..1.5",
+            "--points",
+            "6",
+        ],
+    );
+    let r = report_of(&only);
+    assert!(r.parameters.is_empty());
+    assert_eq!((r.groups.len(), r.groups[0].runs), (1, 6));
+    let (table, _) = analyze_cli(&only, "table");
+    assert_fits(&table);
+    assert!(table.contains("all runs (6 runs)"), "{table}");
+    let charts = dir.path().join("charts-ranges");
+    pricewar()
+        .args(["plot", only.to_str().unwrap(), "--quiet", "--out"])
+        .arg(&charts)
+        .assert()
+        .success();
+    assert!(charts.join("prices.png").is_file());
+    assert_eq!(std::fs::read_dir(&charts).unwrap().count(), 8);
+}
+
+#[test]
+fn no_collusion_index_when_the_benchmarks_nearly_coincide() {
+    // Buyers who barely value the model barely buy: the Bertrand-Nash and joint-profit
+    // benchmarks are then within 0.1% of each other.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    pricewar()
+        .args([
+            "run",
+            "scenarios/edgeworth.yaml",
+            "--quiet",
+            "--rounds",
+            "10",
+            "--set",
+            "segments[developers].quality_weight=1",
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(root())
+        .assert()
+        .success();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let b = manifest["benchmarks"].as_array().unwrap().last().unwrap();
+    let sum = |k: &str| -> f64 {
+        b[k]["profits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .sum()
+    };
+    let (nash, joint) = (sum("nash"), sum("joint"));
+    assert!(
+        nash > 0.0 && (joint - nash).abs() < 1e-3 * joint.abs(),
+        "benchmarks {nash} and {joint} are meant to nearly coincide"
+    );
+
+    let (json, _) = analyze_cli(&out, "json");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(json["market"]["collusion_index"].is_null(), "{json}");
+    assert!(json["market"]["nash_profit"].as_f64().is_some());
+    assert!(json["market"]["joint_profit"].as_f64().is_some());
+    let (table, _) = analyze_cli(&out, "table");
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("collusion index Δ"))
+        .unwrap_or_else(|| panic!("no Δ row:\n{table}"));
+    assert_eq!(row.split_whitespace().last(), Some("-"), "{row}");
+    assert!(
+        table
+            .replace('\n', " ")
+            .contains("within 0.1% of each other"),
+        "{table}"
+    );
+    let (csv, _) = analyze_cli(&out, "csv");
+    assert!(csv.contains("market,,collusion_index,,\n"), "{csv}");
+
+    // Hand-made benchmarks 20 and 20.01 per round: no index either, not 100 or -1,000.
+    let rows: Vec<Row> = (0..10)
+        .flat_map(|t| {
+            [
+                (t, "A", Some(2.0), 10.0, 1.0),
+                (t, "B", Some(2.0), 10.0, 1.0),
+            ]
+        })
+        .collect();
+    let close_benchmarks = serde_json::json!({"benchmarks": [{
+        "round": 9,
+        "vendors": ["A", "B"],
+        "nash": {"prices": [2.0, 2.0], "profits": [10.0, 10.0]},
+        "joint": {"prices": [2.01, 2.01], "profits": [10.005, 10.005]},
+    }]});
+    let hand = dir.path().join("hand");
+    sweep_fixture::write_run(&hand, &handmade(0, &rows, 0.0), 12.0, close_benchmarks);
+    let r = report_of(&hand);
+    let d = r.groups[0].market(market::COLLUSION_INDEX).unwrap();
+    assert_eq!((d.n, d.mean), (0, None));
 }

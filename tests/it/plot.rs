@@ -163,3 +163,83 @@ fn plots_of_a_sweep_show_medians_and_bands_per_parameter_combination() {
     }
     assert!(!sweep.join("plots").exists(), "--out is honoured");
 }
+
+/// Five runs of vendors A and B over rounds 0-5; B leaves the market after round 2 in runs 0-3
+/// and stays in run 4 at a price of its own (9).
+fn exit_sweep(dir: &Path) {
+    use crate::analysis::{Row, handmade};
+    use crate::sweep_fixture::{Param, SweepRun};
+    let runs: Vec<SweepRun> = (0..5u64)
+        .map(|run_id| {
+            let survives = run_id == 4;
+            let rows: Vec<Row> = (0..6)
+                .flat_map(|t| {
+                    let b = if t <= 2 {
+                        (t, "B", Some(2.0), 1.0, 0.5)
+                    } else if survives {
+                        (t, "B", Some(9.0), 1.0, 0.5)
+                    } else {
+                        (t, "B", None, 0.0, 0.5)
+                    };
+                    [(t, "A", Some(1.0 + run_id as f64 * 0.1), 2.0, 0.5), b]
+                })
+                .collect();
+            SweepRun {
+                run_id,
+                replicate: run_id as u32,
+                seed: run_id,
+                params: vec![Param::Number(0.1)],
+                panels: handmade(run_id, &rows, 1.0),
+                benchmarks: None,
+            }
+        })
+        .collect();
+    sweep_fixture::write_sweep(
+        dir,
+        "exits",
+        "name: exits\nrounds_per_year: 12\n",
+        &["vendors[B].strategy.step"],
+        5,
+        12.0,
+        &runs,
+        1,
+    );
+}
+
+#[test]
+fn a_vendors_sweep_price_line_stops_where_most_runs_have_lost_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = dir.path().join("sweep");
+    exit_sweep(&sweep);
+    let data = pricewar::analysis::open(&sweep).unwrap();
+    let sets = pricewar::analysis::plot::charts(&data).unwrap();
+    assert_eq!(sets.len(), 1);
+    let prices = sets[0].charts.iter().find(|c| c.file == "prices").unwrap();
+    let line = |name: &str| prices.lines.iter().find(|l| l.name == name).unwrap();
+    let b = &line("B").points;
+    assert_eq!(b.len(), 6);
+    for (round, median, low, high) in b {
+        if *round <= 2.0 {
+            assert_eq!((*median, *low, *high), (Some(2.0), Some(2.0), Some(2.0)));
+        } else {
+            // In the market in 1 run of 5: not drawn, rather than the survivor's 9.
+            assert_eq!((*median, *low, *high), (None, None, None), "round {round}");
+        }
+    }
+    assert!(line("A").points.iter().all(|p| p.1.is_some()));
+    let note = prices.note.as_deref().unwrap_or_default();
+    assert!(note.contains("at least half of the runs"), "{note}");
+
+    // The charts draw.
+    let charts = dir.path().join("charts");
+    pricewar()
+        .args(["plot", sweep.to_str().unwrap(), "--quiet", "--out"])
+        .arg(&charts)
+        .assert()
+        .success();
+    assert_png_not_blank(&charts.join("prices.png"));
+    assert_svg(
+        &charts.join("prices.svg"),
+        &["median and 90% band across 5 runs", "at least half"],
+    );
+}
