@@ -286,3 +286,27 @@ fn several_problems_are_all_reported() {
         "{stderr}"
     );
 }
+
+/// `pricewar ... | head` closes the pipe early: the process ends quietly, without a panic.
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_pipe_ends_quietly() {
+    let bin = assert_cmd::cargo::cargo_bin("pricewar");
+    let mut child = std::process::Command::new(bin)
+        // 18,000 lines of plan: more than a pipe buffer holds.
+        .args(["sweep", "scenarios/undercut-sweep.yaml", "--plan"])
+        .args(["--replicates", "2000"])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read nothing and close the pipe at once, as `head -0` would.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // No panic, no error message: ended by SIGPIPE, as `grep ... | head` is.
+    assert!(stderr.is_empty(), "{stderr}");
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(out.status.signal(), Some(13), "{:?}", out.status);
+}
