@@ -125,7 +125,22 @@ pub fn train(world: &mut World, seed: u64, run_id: u64) -> Option<LearningReport
         nash_profits,
         joint_profits,
         params,
-    } = learners_game(world)?;
+    } = match learners_game(world) {
+        Some(g) => g,
+        None => {
+            let learners = world
+                .query::<&Pricing>()
+                .iter(world)
+                .any(|p| matches!(p.0, Strategy::QLearning(_)));
+            if learners {
+                tracing::warn!(
+                    "Q-learning vendors did not train: the market has no Bertrand-Nash or \
+                     joint-profit prices to span their price grid; they keep their initial prices"
+                );
+            }
+            return None;
+        }
+    };
     let mut session = Session::new(&game, &params, seed, run_id);
     let outcome = session.run(&game, &params);
     let mut actions = vec![0; game.n];

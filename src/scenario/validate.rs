@@ -254,10 +254,40 @@ fn check_spec(s: &ScenarioSpec, c: &mut Checker) {
         check_sweep(sw, c);
     }
     let total: u64 = s.segments.iter().map(|g| g.agents as u64).sum();
-    if total > 200_000_000 {
+    if total > MAX_AGENTS {
         c.fail("segments", format!("{total} agents in all: at most 200,000,000 fit in memory; raise `represents` instead"));
+    } else {
+        // Growth adds agents every round: the last round's population must fit too.
+        let grown: f64 = s
+            .segments
+            .iter()
+            .map(|g| g.agents as f64 + g.growth.agents_per_round * s.rounds as f64)
+            .sum();
+        if grown > MAX_AGENTS as f64 {
+            let (i, _) = s
+                .segments
+                .iter()
+                .enumerate()
+                .max_by(|a, b| {
+                    a.1.growth
+                        .agents_per_round
+                        .total_cmp(&b.1.growth.agents_per_round)
+                })
+                .expect("segments exist");
+            c.fail(
+                &format!("segments[{i}].growth.agents_per_round"),
+                format!(
+                    "the segments grow to {grown:.3e} agents by the last round: at most \
+                     200,000,000 fit in memory; grow by fewer agents, each representing more \
+                     customers (`represents`)"
+                ),
+            );
+        }
     }
 }
+
+/// Most buyer agents a run may hold (about 40 bytes each in the world and the choice slices).
+const MAX_AGENTS: u64 = 200_000_000;
 
 /// Most runs a sweep may plan: far beyond any sweep that finishes, small enough that run ids and
 /// counts never overflow.
@@ -655,7 +685,36 @@ fn check_q_learning(s: &ScenarioSpec, c: &mut Checker) {
             format!("{why}: events are not supported with q_learning"),
         );
     }
+    for (i, g) in s.segments.iter().enumerate() {
+        if !g.outside_option {
+            c.fail(
+                &format!("segments[{i}].outside_option"),
+                "Q-learning prices on a grid from the Bertrand-Nash to the joint-profit prices, \
+                 and without an outside option joint profit has no maximum: set it to true",
+            );
+        }
+    }
+    // One table per learner of m^n states × m actions (f64), as in Calvano et al.
+    if let Some(StrategySpec::QLearning(q)) = &s.vendors[learners[0]].strategy {
+        let n = learners.len() as i32;
+        let bytes = 8.0 * n as f64 * (q.grid_points as f64).powi(n + 1);
+        if bytes > MAX_Q_TABLE_BYTES {
+            c.fail(
+                "vendors",
+                format!(
+                    "{n} Q-learning vendors with {} grid points need {:.1} GiB of Q-tables \
+                     (n·m^(n+1) values): at most {} GiB; use fewer grid points or vendors",
+                    q.grid_points,
+                    bytes / (1u64 << 30) as f64,
+                    MAX_Q_TABLE_BYTES / (1u64 << 30) as f64
+                ),
+            );
+        }
+    }
 }
+
+/// Most memory the Q-tables of a run may take.
+const MAX_Q_TABLE_BYTES: f64 = 2.0 * (1u64 << 30) as f64;
 
 fn check_events(s: &ScenarioSpec, c: &mut Checker) {
     let vendor = |name: &str| s.vendors.iter().position(|v| v.name == name);

@@ -310,3 +310,50 @@ fn a_closed_stdout_pipe_ends_quietly() {
     use std::os::unix::process::ExitStatusExt;
     assert_eq!(out.status.signal(), Some(13), "{:?}", out.status);
 }
+
+/// Scenarios that would exhaust memory or silently do nothing are refused before they run.
+#[test]
+fn scenarios_beyond_memory_or_without_a_q_learning_grid_are_refused() {
+    let firm = |k: usize| {
+        format!(
+            "  - {{ name: F{k}, model: {{ quality: 2 }}, cost: {{ kind: linear, marginal: 1 }}, strategy: {{ kind: q_learning }} }}\n"
+        )
+    };
+    let market = |firms: usize, outside: bool| {
+        let mut y = "name: bad\nrounds: 3\nvendors:\n".to_string();
+        for k in 0..firms {
+            y += &firm(k);
+        }
+        y += &format!(
+            "segments:\n  - {{ name: m, agents: 1, price_sensitivity: 4, quality_weight: 4, outside_option: {outside}, choice: {{ mode: expected }} }}\n"
+        );
+        y
+    };
+    // Eight learners of 15 prices: 8·15^9 values, about 2,400 GiB of Q-tables.
+    rejects(
+        &market(8, true),
+        &[
+            "bad.yaml",
+            "8 Q-learning vendors",
+            "GiB",
+            "fewer grid points",
+        ],
+    );
+    // No outside option: no joint-profit prices, so no grid to learn on.
+    rejects(
+        &market(2, false),
+        &["bad.yaml:", "segments[0].outside_option", "joint profit"],
+    );
+    // Growth past memory by the last round.
+    rejects(
+        &GOOD.replace(
+            "    agents: 10\n",
+            "    agents: 10\n    growth: { agents_per_round: 1e9 }\n",
+        ),
+        &[
+            "bad.yaml:",
+            "segments[0].growth.agents_per_round",
+            "200,000,000",
+        ],
+    );
+}
