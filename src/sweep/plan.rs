@@ -9,7 +9,7 @@
 
 use super::error::SweepError;
 use crate::rng::{self, Purpose, Stream};
-use crate::scenario::load::{normalise_path, parse_as, parse_value, resolved_has_path, value_text};
+use crate::scenario::load::{parse_as, parse_value, resolved_has_path, value_text};
 use crate::scenario::validate::{MAX_SWEEP_RUNS, unsweepable};
 use crate::scenario::{
     OrderedMap, RangeSpec, SampleMethod, SampleSpec, Scenario, ScenarioError, ScenarioSource,
@@ -97,7 +97,8 @@ impl Plan {
     /// the scenario, and the scenario of every design point.
     pub fn new(source: ScenarioSource, flags: &SweepOverrides) -> Result<Plan, SweepError> {
         let base = source.scenario()?;
-        let (sweep, origins) = merge(base.spec().sweep.clone().unwrap_or_default(), flags)?;
+        let canon = |p: &str| source.canonical_path(p);
+        let (sweep, origins) = merge(base.spec().sweep.clone().unwrap_or_default(), flags, &canon)?;
         check_merged(&sweep, &source)?;
         let master_seed = sweep.seed.unwrap_or(base.spec().seed);
 
@@ -165,9 +166,48 @@ impl Plan {
             points,
             vendor_names,
         };
+        plan.check_overlaps()?;
         plan.check_paths()?;
         plan.check_points()?;
         Ok(plan)
+    }
+
+    /// Two swept paths that name the same value (`vendors[1].x` and `vendors[Challenger].x`) or
+    /// a value and a part of it (`vendors[0].strategy` and `vendors[0].strategy.step`) would
+    /// set it twice, and the runs table would record a value the run did not use.
+    fn check_overlaps(&self) -> Result<(), SweepError> {
+        let canon: Vec<String> = self
+            .params
+            .iter()
+            .map(|p| self.source.canonical_path(&p.path))
+            .collect();
+        let name = |p: &Param| match &p.origin {
+            Origin::File(key) => format!("`{}` ({key})", p.path),
+            Origin::Flag(f) => format!("`{}` ({f})", p.path),
+        };
+        for i in 0..canon.len() {
+            for j in i + 1..canon.len() {
+                let (a, b) = (&canon[i], &canon[j]);
+                let inside = |outer: &str, inner: &str| {
+                    inner.starts_with(outer)
+                        && matches!(inner.as_bytes().get(outer.len()), Some(b'.') | Some(b'['))
+                };
+                let how = if a == b {
+                    "name the same value"
+                } else if inside(a, b) || inside(b, a) {
+                    "overlap: one is part of the other"
+                } else {
+                    continue;
+                };
+                return Err(SweepError::Spec(format!(
+                    "{}: swept paths {} and {} {how} ({b}): sweep each value once",
+                    self.source.file().display(),
+                    name(&self.params[i]),
+                    name(&self.params[j]),
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Total runs.
@@ -410,9 +450,13 @@ fn origin_of(origins: &[(String, Origin)], path: &str, file_key: String) -> Orig
 
 /// Applies the flags to the file's sweep settings; returns the merged settings and where
 /// flag-given paths came from.
+///
+/// `canon` gives a path's canonical spelling (list items by index), so that a flag replaces the
+/// file's setting of the same value however either spells it.
 fn merge(
     mut sweep: SweepSpec,
     flags: &SweepOverrides,
+    canon: &dyn Fn(&str) -> String,
 ) -> Result<(SweepSpec, Vec<(String, Origin)>), SweepError> {
     let mut origins = Vec::new();
     if let Some(r) = flags.replicates {
@@ -441,7 +485,7 @@ fn merge(
             return Err(bad(m));
         }
         let raw = raw.trim();
-        let norm = normalise_path(path);
+        let norm = canon(path);
         if !seen_grid.insert(norm.clone()) {
             return Err(bad(format!(
                 "`{path}` is given to --grid twice: list all its values in one flag"
@@ -474,9 +518,9 @@ fn merge(
             ));
         }
         // A flag replaces whatever the file says about the same path.
-        sweep.grid.0.retain(|(p, _)| normalise_path(p) != norm);
+        sweep.grid.0.retain(|(p, _)| canon(p) != norm);
         if let Some(s) = &mut sweep.sample {
-            s.ranges.0.retain(|(p, _)| normalise_path(p) != norm);
+            s.ranges.0.retain(|(p, _)| canon(p) != norm);
         }
         sweep.grid.insert(path.to_string(), values);
         origins.push((path.to_string(), Origin::Flag(flag)));
@@ -517,18 +561,18 @@ fn merge(
         if let Some(m) = range.problem() {
             return Err(bad(m));
         }
-        let norm = normalise_path(path);
+        let norm = canon(path);
         if flags.grid.iter().any(|g| {
             g.split_once('=')
-                .is_some_and(|(p, _)| normalise_path(p.trim()) == norm)
+                .is_some_and(|(p, _)| canon(p.trim()) == norm)
         }) {
             return Err(bad(format!(
                 "`{path}` is also given to --grid: sweep it either on a grid or from a range"
             )));
         }
-        sweep.grid.0.retain(|(p, _)| normalise_path(p) != norm);
+        sweep.grid.0.retain(|(p, _)| canon(p) != norm);
         if let Some(s) = &mut sweep.sample {
-            s.ranges.0.retain(|(p, _)| normalise_path(p) != norm);
+            s.ranges.0.retain(|(p, _)| canon(p) != norm);
         }
         ranges.push((path.to_string(), range));
         origins.push((path.to_string(), Origin::Flag(flag)));

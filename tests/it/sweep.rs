@@ -802,3 +802,35 @@ fn a_scenario_without_a_sweep_block_sweeps_from_flags() {
         .success();
     assert!(out.join("runs/shard=0000").read_dir().unwrap().count() > 0);
 }
+
+/// A flag replaces the file's setting of the same value however either spells it; a value and a
+/// part of it cannot both be swept.
+#[test]
+fn swept_paths_are_compared_by_the_value_they_name() {
+    let plan = |grid: &str| {
+        pricewar()
+            .args([
+                "sweep",
+                "scenarios/undercut-sweep.yaml",
+                "--plan",
+                "--grid",
+                grid,
+            ])
+            .current_dir(root())
+            .assert()
+    };
+    // The file sweeps vendors[Challenger].strategy.step; vendors[1] is the Challenger.
+    let out = plan("vendors[1].strategy.step=0.3").success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(stdout.contains("60 runs = 3 design points"), "{stdout}");
+    assert!(
+        !stdout.contains("vendors[Challenger].strategy.step"),
+        "{stdout}"
+    );
+    let out = plan("vendors[Challenger].strategy={kind: fixed, price: 1}").failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("overlap") && stderr.contains("vendors[Challenger].strategy.step"),
+        "{stderr}"
+    );
+}
