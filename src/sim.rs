@@ -222,22 +222,25 @@ impl Simulation {
 
     /// Plays every remaining round, calling `on_round` after each, and returns the panels.
     pub fn run(mut self, mut on_round: impl FnMut(u32)) -> RunResult {
+        // The benchmarks of a round are those of its market as played: after its events,
+        // entries, exits, costs and capacities (so computed once the round is over).
         let mut benchmarks = Vec::new();
-        if self.benchmarks && self.first_benchmarks && self.round() == 0 {
-            benchmarks.push(market_benchmarks(
-                &mut self.world,
-                DemandOracle::DEFAULT_MAX_AGENTS,
-            ));
-        }
+        let mut bench = |world: &mut World, round: u32| {
+            let mut b = market_benchmarks(world, DemandOracle::DEFAULT_MAX_AGENTS);
+            b.round = round;
+            benchmarks.push(b);
+        };
+        let first = self.round() == 0;
         while self.round() < self.rounds {
             let r = self.round();
             self.step();
             on_round(r);
+            if self.benchmarks && self.first_benchmarks && first && r == 0 && self.rounds > 1 {
+                bench(&mut self.world, 0);
+            }
         }
-        if self.benchmarks && self.rounds > 0 {
-            let mut last = market_benchmarks(&mut self.world, DemandOracle::DEFAULT_MAX_AGENTS);
-            last.round = self.rounds - 1;
-            benchmarks.push(last);
+        if self.benchmarks {
+            bench(&mut self.world, self.rounds.saturating_sub(1));
         }
         let agents = self.world.resource::<NextBuyerId>().0 as u64;
         let panels = self.world.remove_resource::<Panels>().unwrap_or_default();

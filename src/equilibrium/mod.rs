@@ -21,6 +21,12 @@ pub use solve::{best_response, joint_prices, maximise_unimodal, monopoly_price, 
 pub trait OwnPriceCurve {
     /// Quantities and slopes at own price `p`.
     fn at(&self, p: f64) -> OwnPoint;
+
+    /// Prices at which demand drops by a mass (buyers' reservation prices: demand includes them
+    /// at the price itself and drops just above it), ascending; empty where demand is smooth.
+    fn kinks(&self) -> &[f64] {
+        &[]
+    }
 }
 
 /// A point on an [`OwnPriceCurve`].

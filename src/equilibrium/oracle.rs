@@ -35,7 +35,14 @@ pub struct DemandOracle {
     pub quality: Vec<f64>,
     /// Self-hosting alternatives in the outside option (quality, USD per Mtok).
     pub self_host: Vec<(f64, f64)>,
+    /// The agents' distinct finite reservation prices, ascending, when there are few of them
+    /// (demand then drops by masses at these prices); empty otherwise.
+    kinks: Vec<f64>,
 }
+
+/// Most distinct reservation prices treated as kinks of demand; with more, demand is close to
+/// smooth and the first-order conditions find the optimum.
+const MAX_KINKS: usize = 64;
 
 impl DemandOracle {
     /// Agents an oracle keeps by default.
@@ -71,7 +78,7 @@ impl DemandOracle {
         } else {
             (0..n).collect()
         };
-        let agents = picks
+        let agents: Vec<Agent> = picks
             .into_iter()
             .map(|ix| {
                 let (_, s, a, t, r, b) = all[ix];
@@ -85,7 +92,18 @@ impl DemandOracle {
                 }
             })
             .collect();
+        let mut kinks: Vec<f64> = agents
+            .iter()
+            .map(|a: &Agent| a.reservation)
+            .filter(|r| r.is_finite())
+            .collect();
+        kinks.sort_by(f64::total_cmp);
+        kinks.dedup();
+        if kinks.len() > MAX_KINKS {
+            kinks.clear();
+        }
         let mut me = Self {
+            kinks,
             agents,
             outside: book.segments.iter().map(|s| s.outside).collect(),
             volume: book.segments.iter().map(|s| s.volume).collect(),
@@ -282,6 +300,10 @@ pub struct AgentCurve<'a> {
 }
 
 impl OwnPriceCurve for AgentCurve<'_> {
+    fn kinks(&self) -> &[f64] {
+        &self.oracle.kinks
+    }
+
     fn at(&self, p: f64) -> OwnPoint {
         let mut out = OwnPoint::default();
         if !self.offered {

@@ -129,7 +129,7 @@ fn best_response_near(
     guess: Option<f64>,
 ) -> Option<f64> {
     let scale = near_scale(c, guess);
-    let p = falling_root(
+    let mut p = falling_root(
         |p| {
             let o = curve.at(p);
             o.q + (p - c) * o.dq
@@ -137,6 +137,18 @@ fn best_response_near(
         c,
         scale,
     )?;
+    // Where buyers' reservation prices cut demand off, profit jumps down just above them: the
+    // first-order condition finds the cut-off from above (selling nothing), and the best price
+    // may be a cut-off below the smooth optimum. Compare the profits of both.
+    let profit = |x: f64| (x - c) * curve.at(x).q;
+    let mut best = profit(p);
+    let smooth = p;
+    for &k in curve.kinks().iter().filter(|&&k| k > c && k < smooth) {
+        let pk = profit(k);
+        if pk > best {
+            (p, best) = (k, pk);
+        }
+    }
     match capacity {
         Some(cap) if curve.at(p).q > cap => falling_root(|x| curve.at(x).q - cap, p, scale.max(p)),
         _ => Some(p),
@@ -185,8 +197,11 @@ fn diverged(p: f64, costs: &[f64]) -> bool {
     !p.is_finite() || p > DIVERGED * (1.0 + costs.iter().fold(0.0f64, |m, c| m.max(c.abs())))
 }
 
+/// Sweeps over which the iteration must make progress.
+const STALL: usize = 100;
+
 /// Gauss-Seidel sweeps: each optimising vendor in turn moves to `update(i, prices)`, until no
-/// price moves (converged) or `max_sweeps` pass. None when an update fails or diverges.
+/// price moves (converged) or `max_sweeps` pass. None when an update fails, diverges or stalls.
 fn gauss_seidel(
     costs: &[f64],
     offered: &[bool],
@@ -196,15 +211,26 @@ fn gauss_seidel(
     mut update: impl FnMut(usize, &[f64]) -> Option<f64>,
 ) -> Option<Solution> {
     let mut p = start.to_vec();
+    // Largest price move of each sweep: a contraction's moves shrink geometrically.
+    let mut moves: Vec<f64> = Vec::new();
     for sweep in 1..=max_sweeps {
         let mut done = true;
+        let mut largest = 0.0f64;
         for i in (0..p.len()).filter(|&i| offered[i] && optimise[i]) {
             let next = update(i, &p)?;
             if diverged(next, costs) {
                 return None;
             }
             done &= converged(p[i], next);
+            largest = largest.max((next - p[i]).abs());
             p[i] = next;
+        }
+        moves.push(largest);
+        // Moves that have not shrunk by 1% in STALL sweeps: prices drift without bound (a
+        // benchmark that does not exist) or cycle (no pure-strategy equilibrium, as with tight
+        // capacities). A contraction this slow could not converge within `max_sweeps` either.
+        if !done && sweep >= 2 * STALL && largest >= 0.99 * moves[sweep - 1 - STALL] {
+            return None;
         }
         if done {
             return Some(Solution {
@@ -278,14 +304,43 @@ pub fn joint_prices<M: DemandModel>(
     gauss_seidel(costs, offered, optimise, &start, 5_000, |i, p| {
         let curve = model.curve(i, p, costs, offered);
         let c = costs[i];
-        falling_root(
+        let smooth = falling_root(
             |x| {
                 let o = curve.at(x);
                 o.q + (x - c) * o.dq + o.rivals_margin_slope
             },
             c,
             near_scale(c, Some(p[i])),
-        )
+        )?;
+        // As in `best_response`: a reservation price below the smooth optimum may do better.
+        let kinks: Vec<f64> = curve
+            .kinks()
+            .iter()
+            .copied()
+            .filter(|&k| k > c && k < smooth)
+            .collect();
+        if kinks.is_empty() {
+            return Some(smooth);
+        }
+        let mut prices = p.to_vec();
+        let mut joint = |x: f64| {
+            prices[i] = x;
+            model
+                .quantities(&prices, offered)
+                .iter()
+                .enumerate()
+                .map(|(j, q)| (prices[j] - costs[j]) * q)
+                .sum::<f64>()
+        };
+        let (mut best, mut best_joint) = (smooth, joint(smooth));
+        for k in kinks {
+            let v = joint(k);
+            // On a tie (buyers merely move to a rival) the price at which this vendor sells.
+            if v >= best_joint - 1e-12 * best_joint.abs() {
+                (best, best_joint) = (k, v);
+            }
+        }
+        Some(best)
     })
 }
 

@@ -192,3 +192,87 @@ fn best_response_dynamics_converge_to_the_computed_nash_prices() {
     // It got there by responding: round 0 is the best response to the initial prices, not Nash.
     assert!((v.price[0].unwrap() - nash.prices[0].unwrap()).abs() > 1e-6);
 }
+
+fn benchmarks_of(yaml: &str) -> Vec<pricewar::equilibrium::Benchmarks> {
+    pricewar::sim::Simulation::new(&scenario(yaml), 0)
+        .run(|_| {})
+        .benchmarks
+}
+
+/// Buyers who pay at most 10 and no outside option: the logit Nash markup μ/(1 − s) = 20 would
+/// price everyone out, so every benchmark sits at the reservation price itself (where buyers
+/// still buy), and best-responding vendors post it and sell.
+#[test]
+fn a_reservation_price_below_the_smooth_optimum_is_the_benchmark() {
+    let yaml = r#"
+name: cutoff
+rounds: 4
+vendors:
+  - { name: A, model: { quality: 1 }, cost: { kind: linear, marginal: 1 }, initial_price: 2, strategy: { kind: best_response } }
+  - { name: B, model: { quality: 1 }, cost: { kind: linear, marginal: 1 }, initial_price: 2, strategy: { kind: best_response } }
+segments:
+  - { name: s, agents: 100, price_sensitivity: 0.1, reservation_price: 10, outside_option: false, choice: { mode: expected } }
+"#;
+    for b in benchmarks_of(yaml) {
+        assert_eq!(b.nash.as_ref().unwrap().prices, vec![Some(10.0); 2]);
+        assert_eq!(b.joint.as_ref().unwrap().prices, vec![Some(10.0); 2]);
+        assert_eq!(b.monopoly_prices, vec![Some(10.0), Some(10.0)]);
+        assert!(
+            b.nash
+                .as_ref()
+                .unwrap()
+                .quantities
+                .iter()
+                .all(|&q| (q - 50.0).abs() < 1e-9)
+        );
+    }
+    let p = run(&scenario(yaml));
+    let last = p.vendors.len() - 2;
+    for i in last..last + 2 {
+        assert_eq!(p.vendors.price[i], Some(10.0));
+        assert!((p.vendors.quantity_mtok[i] - 50.0).abs() < 1e-9);
+    }
+}
+
+/// Tight capacities and buyers who must buy: every vendor can always raise its price, so no
+/// equilibrium exists. The solver says so (null) instead of iterating for minutes.
+#[test]
+fn no_nash_equilibrium_with_tight_capacities_and_captive_buyers_is_null() {
+    let yaml = r#"
+name: captive
+rounds: 2
+vendors:
+  - { name: A, model: { quality: 1 }, cost: { kind: linear, marginal: 0.1 }, capacity: { mtok_per_round: 0.001 } }
+  - { name: B, model: { quality: 1 }, cost: { kind: linear, marginal: 0.1 }, capacity: { mtok_per_round: 0.001 } }
+  - { name: C, model: { quality: 1 }, cost: { kind: linear, marginal: 0.1 }, capacity: { mtok_per_round: 0.001 } }
+segments:
+  - { name: s, agents: 10, price_sensitivity: 1, outside_option: false, choice: { mode: expected } }
+"#;
+    let b = benchmarks_of(yaml);
+    assert_eq!(b.len(), 2);
+    assert!(b.iter().all(|b| b.nash.is_none()), "{b:?}");
+}
+
+/// The first round's benchmarks are those of round 0 as played: with the capacity of 20 Mtok a
+/// round-0 event gives it, a monopolist facing q = 100 − 2p prices at 40 (where q = 20), not at
+/// the unconstrained 30.
+#[test]
+fn first_round_benchmarks_see_the_market_of_round_zero() {
+    let yaml = r#"
+name: capped
+rounds: 3
+vendors:
+  - { name: M, model: { quality: 1 }, cost: { kind: linear, marginal: 10 }, strategy: { kind: best_response } }
+segments:
+  - { name: s, agents: 1, price_sensitivity: 1, base_volume_mtok: 100, volume: { kind: linear, choke_price: 50 }, outside_option: false, choice: { mode: expected } }
+events:
+  - { kind: capacity, round: 0, vendor: M, mtok_per_round: 20 }
+"#;
+    let b = benchmarks_of(yaml);
+    assert_eq!((b[0].round, b[1].round), (0, 2));
+    for b in &b {
+        let nash = b.nash.as_ref().unwrap();
+        assert!((nash.prices[0].unwrap() - 40.0).abs() < 1e-9, "{nash:?}");
+        assert!((nash.quantities[0].unwrap() - 20.0).abs() < 1e-9);
+    }
+}
