@@ -85,6 +85,9 @@ fn plain(x: f64) -> String {
 
 /// `x` with thousands separators, rounded to an integer.
 fn grouped(x: f64) -> String {
+    if x.abs() >= 1e15 {
+        return significant(x, 4);
+    }
     let r = x.round();
     let digits = format!("{}", r.abs() as u64);
     let mut out = String::new();
@@ -119,6 +122,9 @@ fn money(x: f64) -> String {
 
 /// A value of `unit` for tables. `across_runs` prints yes/no metrics as the share of runs.
 pub fn display(x: f64, unit: Unit, across_runs: bool) -> String {
+    if !x.is_finite() {
+        return "-".into();
+    }
     match unit {
         Unit::UsdPerMtok => significant(x, 4),
         Unit::Usd => money(x),
@@ -153,8 +159,18 @@ pub fn display(x: f64, unit: Unit, across_runs: bool) -> String {
 
 fn percent(x: f64) -> String {
     let p = 100.0 * x;
+    if !p.is_finite() {
+        // 100·x beyond f64: x's digits with the exponent raised by two.
+        let s = format!("{x:.2e}");
+        return match s.split_once('e').map(|(m, e)| (m, e.parse::<i32>())) {
+            Some((m, Ok(e))) => format!("{m}e{}%", e + 2),
+            _ => "-".into(),
+        };
+    }
     if p != 0.0 && p.abs() < 0.1 {
         format!("{}%", significant(p, 2))
+    } else if p.abs() >= 1e6 {
+        format!("{}%", significant(p, 3))
     } else {
         format!("{p:.1}%")
     }
@@ -328,14 +344,23 @@ impl Grid {
     }
 }
 
-fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|")
+/// A table cell on one line: line breaks, tabs and other control characters become spaces.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
-/// `s` cut to `w` characters with an ellipsis.
+/// A Markdown table cell: on one line, with `|` escaped.
+fn md_escape(s: &str) -> String {
+    one_line(s).replace('|', "\\|")
+}
+
+/// `s` on one line, cut to `w` characters with an ellipsis.
 fn fit(s: &str, w: usize) -> String {
+    let s = one_line(s);
     if s.chars().count() <= w {
-        s.to_string()
+        s
     } else {
         let mut t: String = s.chars().take(w.saturating_sub(1)).collect();
         t.push('…');
@@ -557,7 +582,7 @@ pub fn notes(report: &Report) -> Vec<String> {
     } else {
         n.push("Collusion index Δ: not computed, the output has no Bertrand-Nash and joint-profit benchmarks.".to_string());
     }
-    n.push("Price changes (Edgeworth-cycle statistics): relative changes (p_t - p_t-1) / p_t-1 between consecutive rounds a vendor is in the market; share of cuts among non-zero changes; mean rise and mean cut as relative sizes; skewness g1 of the non-zero changes (positive: frequent small cuts and rare large rises, the Edgeworth-cycle pattern).".to_string());
+    n.push("Price changes (Edgeworth-cycle statistics): relative changes (p_t - p_t-1) / p_t-1 between consecutive rounds a vendor is in the market; share of cuts among non-zero changes; mean rise and mean cut as relative sizes; skewness g1 of the non-zero changes (positive: frequent small cuts and rare large rises, the Edgeworth-cycle pattern); all undefined (-) when a change is beyond the range of f64.".to_string());
     n.push("Vendors: mean price over the rounds in the market; final values at the last round; final cash \"unlimited\" when the vendor has no cash limit.".to_string());
     if report.kind == Kind::Sweep {
         n.push("Across runs: n runs with the metric defined, mean, sample standard deviation sd and the 95% interval of the mean, mean ± t(0.975, n-1)·sd/√n, over the replicates of each parameter combination; \"survived\" is the share of runs in which the vendor survived.".to_string());
@@ -684,7 +709,9 @@ fn classes(hhi: Option<f64>) -> Vec<(&'static str, String)> {
 
 fn interval(s: &Summary, unit: Unit) -> String {
     match (s.ci95_low, s.ci95_high) {
-        (Some(a), Some(b)) => format!("{} to {}", display(a, unit, true), display(b, unit, true)),
+        (Some(a), Some(b)) if a.is_finite() && b.is_finite() => {
+            format!("{} to {}", display(a, unit, true), display(b, unit, true))
+        }
         _ => "-".into(),
     }
 }
@@ -1268,6 +1295,36 @@ pub fn json_value(report: &Report) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_read_well_at_any_magnitude() {
+        assert_eq!(percent(1.7e308), "1.70e310%");
+        assert_eq!(percent(-1e306), "-1.00e308%");
+        assert_eq!(percent(1e10), "1.00e12%");
+        assert_eq!(percent(0.5), "50.0%");
+        assert_eq!(grouped(1e300), "1.000e300");
+        for unit in [
+            Unit::UsdPerMtok,
+            Unit::Usd,
+            Unit::Fraction,
+            Unit::Number,
+            Unit::FactorPerYear,
+            Unit::Hhi,
+            Unit::Count,
+            Unit::YesNo,
+        ] {
+            for x in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+                assert_eq!(display(x, unit, true), "-");
+            }
+            for x in [f64::MAX, -f64::MAX, 5e-324] {
+                let s = display(x, unit, true);
+                assert!(!s.contains("inf") && !s.contains("NaN"), "{s}");
+                assert!(s.chars().count() <= 12, "{s}");
+            }
+        }
+        assert_eq!(md_escape("a|b\nc"), "a\\|b c");
+        assert_eq!(fit("a\r\nb", 10), "a  b");
+    }
 
     #[test]
     fn numbers_read_well() {

@@ -236,20 +236,41 @@ fn fit_scale(chart: &mut Chart, values: &[f64]) {
         .then(|| "shaded: 5th-95th percentile across runs".to_string());
     match chart.file.as_str() {
         "prices" => {
-            let positive: Vec<f64> = values.iter().copied().filter(|v| *v > 0.0).collect();
-            let lo = positive.iter().copied().fold(f64::INFINITY, f64::min);
-            let hi = positive.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            // Prices beyond what an axis can show are drawn on its edge.
+            let shown: Vec<f64> = values
+                .iter()
+                .map(|v| v.min(DATA_MAX))
+                .filter(|v| *v >= DATA_MIN)
+                .collect();
+            let lo = shown.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = shown.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let has_free = values.iter().any(|v| *v <= 0.0);
-            let (scale, label, note) = if positive.is_empty() {
-                (Scale::Linear(0.0, 1.0), "price, USD per Mtok", None)
-            } else if hi / lo > 30.0 {
+            let has_tiny = values.iter().any(|v| *v > 0.0 && *v < DATA_MIN);
+            let has_huge = values.iter().any(|v| *v > DATA_MAX);
+            let (scale, label, note) = if shown.is_empty() {
+                (
+                    Scale::Linear(0.0, if has_huge { nice_max(DATA_MAX) } else { 1.0 }),
+                    "price, USD per Mtok",
+                    None,
+                )
+            } else if hi / lo > 30.0 && (hi / lo).log10() <= MAX_DECADES {
                 // Just below the power of ten, so that rounding keeps its tick on the axis.
                 let floor = 10f64.powf((lo.log10() - 0.05).floor()) * 0.999;
                 let ceil = 10f64.powf((hi.log10() + 0.05).ceil());
+                let below = match (has_free, has_tiny) {
+                    (true, true) => Some(format!(
+                        "free (price 0) and prices below {DATA_MIN:e} drawn on the bottom axis"
+                    )),
+                    (true, false) => Some("free (price 0) drawn on the bottom axis".to_string()),
+                    (false, true) => Some(format!(
+                        "prices below {DATA_MIN:e} drawn on the bottom axis"
+                    )),
+                    (false, false) => None,
+                };
                 (
                     Scale::Log(floor, ceil),
                     "price, USD per Mtok (log scale)",
-                    has_free.then(|| "free (price 0) drawn on the bottom axis".to_string()),
+                    below,
                 )
             } else {
                 (
@@ -258,6 +279,9 @@ fn fit_scale(chart: &mut Chart, values: &[f64]) {
                     None,
                 )
             };
+            let above =
+                has_huge.then(|| format!("prices above {DATA_MAX:e} drawn at the top of the axis"));
+            let note = join_notes(note, above);
             chart.scale = scale;
             chart.y_label = label.to_string();
             let active = chart.bands.then(|| {
@@ -266,8 +290,8 @@ fn fit_scale(chart: &mut Chart, values: &[f64]) {
             chart.note = join_notes(join_notes(note, band_note), active);
         }
         "surplus" => {
-            let lo = values.iter().copied().fold(0.0, f64::min);
-            let hi = values.iter().copied().fold(0.0, f64::max);
+            let lo = values.iter().copied().fold(0.0, f64::min).max(-DATA_MAX);
+            let hi = values.iter().copied().fold(0.0, f64::max).min(DATA_MAX);
             let (divisor, unit) = money_unit(lo.abs().max(hi.abs()));
             chart.scale = Scale::Linear(
                 if lo < 0.0 { -nice_max(-lo) } else { 0.0 },
@@ -278,6 +302,55 @@ fn fit_scale(chart: &mut Chart, values: &[f64]) {
             chart.note = band_note;
         }
         _ => chart.note = band_note,
+    }
+}
+
+/// Largest magnitude a chart's axis is fitted to; larger values are drawn on its edge.
+const DATA_MAX: f64 = 1e300;
+/// Smallest positive price a log axis is fitted to; smaller ones are drawn on its bottom edge.
+const DATA_MIN: f64 = 1e-300;
+/// Most powers of ten a log axis spans; wider ranges get a linear axis.
+const MAX_DECADES: f64 = 290.0;
+/// Bounds an axis may have: tick placement needs room to multiply and divide by powers of ten
+/// without overflowing or losing precision.
+const AXIS_MAX: f64 = 1e305;
+const AXIS_MIN: f64 = 1e-305;
+
+/// `scale` made drawable whatever its bounds: finite, ordered, within [`AXIS_MAX`], a log axis
+/// positive and at most a few hundred decades wide (else linear), a linear one not degenerate.
+fn drawable(scale: Scale) -> Scale {
+    let fix = |v: f64| {
+        if v.is_nan() {
+            0.0
+        } else {
+            v.clamp(-AXIS_MAX, AXIS_MAX)
+        }
+    };
+    match scale {
+        Scale::Log(a, b) => {
+            let (a, b) = (fix(a.min(b)), fix(a.max(b)));
+            if a >= AXIS_MIN && b > a * 1.001 && (b / a).log10() <= MAX_DECADES + 10.0 {
+                Scale::Log(a, b)
+            } else {
+                drawable(Scale::Linear(0.0, b))
+            }
+        }
+        Scale::Linear(a, b) => {
+            let (a, b) = (fix(a.min(b)), fix(a.max(b)));
+            let span = b - a;
+            if span >= AXIS_MIN.max(1e-9 * a.abs().max(b.abs())) {
+                Scale::Linear(a, b)
+            } else {
+                // Degenerate: a range around the value, from zero when it is not negative.
+                let c = a / 2.0 + b / 2.0;
+                let h = c.abs().max(1.0);
+                if c >= 0.0 {
+                    Scale::Linear(0.0, c + h)
+                } else {
+                    Scale::Linear(c - h, c + h)
+                }
+            }
+        }
     }
 }
 
@@ -749,14 +822,20 @@ pub fn draw<DB: DrawingBackend>(
     }
     let (w, _) = body.dim_in_pixel();
     let (plot_area, legend_area) = body.split_horizontally(w.saturating_sub(LEGEND_WIDTH));
-    match chart.scale {
-        Scale::Linear(a, b) => draw_plot(&plot_area, chart, a..b)?,
-        Scale::Log(a, b) => draw_plot(&plot_area, chart, (a..b).log_scale())?,
+    let scale = drawable(chart.scale);
+    match scale {
+        Scale::Linear(a, b) => draw_plot(&plot_area, chart, scale, a..b)?,
+        Scale::Log(a, b) => draw_plot(&plot_area, chart, scale, (a..b).log_scale())?,
     }
     draw_legend(&legend_area, chart).map_err(err)
 }
 
-fn draw_plot<DB, Y>(area: &DrawingArea<DB, Shift>, chart: &Chart, y: Y) -> Result<(), String>
+fn draw_plot<DB, Y>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    scale: Scale,
+    y: Y,
+) -> Result<(), String>
 where
     DB: DrawingBackend,
     Y: AsRangedCoord<Value = f64>,
@@ -773,7 +852,7 @@ where
         .build_cartesian_2d(x0..x1, y)
         .map_err(err)?;
     let divisor = chart.y_divisor;
-    let log = matches!(chart.scale, Scale::Log(..));
+    let log = matches!(scale, Scale::Log(..));
     // On a log axis every 1..9 multiple of a power of ten gets a grid line; 1, 2 and 5 get labels.
     let y_fmt = |v: &f64| {
         if log {
@@ -803,13 +882,14 @@ where
         .draw()
         .map_err(err)?;
 
-    let (y_lo, y_hi) = match chart.scale {
+    let (y_lo, y_hi) = match scale {
         Scale::Linear(a, b) | Scale::Log(a, b) => (a, b),
     };
-    // Values off the axis (zero on a log axis) are drawn on its edge.
+    // Values off the axis (zero on a log axis) are drawn on its edge; undefined ones not at all.
     let clamp = |v: f64| v.clamp(y_lo, y_hi);
+    let defined = |v: Option<f64>| v.filter(|v| !v.is_nan());
 
-    for g in &chart.guides {
+    for g in chart.guides.iter().filter(|g| g.y >= y_lo && g.y <= y_hi) {
         cc.draw_series(DashedLineSeries::new(
             [(x0, g.y), (x1, g.y)],
             5,
@@ -830,7 +910,7 @@ where
 
     if chart.bands {
         for line in &chart.lines {
-            for run in segments(&line.points, |&(_, _, a, b)| a.zip(b)) {
+            for run in segments(&line.points, |&(_, _, a, b)| defined(a).zip(defined(b))) {
                 let mut poly: Vec<(f64, f64)> =
                     run.iter().map(|&(x, (a, _))| (x, clamp(a))).collect();
                 poly.extend(run.iter().rev().map(|&(x, (_, b))| (x, clamp(b))));
@@ -853,13 +933,13 @@ where
                 .iter()
                 .enumerate()
                 .filter(|(j, _)| (j + k - offset % k) % k == 0)
-                .filter_map(|(_, &(x, m, _, _))| m.map(|v| (x, clamp(v))))
+                .filter_map(|(_, &(x, m, _, _))| defined(m).map(|v| (x, clamp(v))))
                 .collect();
             with_marker!(i, line.color, |mk| {
                 cc.draw_series(at.iter().map(|&p| mk(p))).map_err(err)?;
             });
         }
-        for run in segments(&line.points, |&(_, m, _, _)| m) {
+        for run in segments(&line.points, |&(_, m, _, _)| defined(m)) {
             let pts: Vec<(f64, f64)> = run.iter().map(|&(x, v)| (x, clamp(v))).collect();
             if pts.len() == 1 {
                 cc.draw_series(std::iter::once(Circle::new(pts[0], 3, style.filled())))
@@ -1056,6 +1136,90 @@ mod tests {
         assert_eq!(round_unit(12.0), "months");
         assert_eq!(round_unit(26.0), "26 per year");
         assert_eq!(money_unit(3e8), (1e6, ", millions"));
+    }
+
+    #[test]
+    fn axes_are_drawable_whatever_their_bounds() {
+        let ok = |s: Scale| match drawable(s) {
+            Scale::Linear(a, b) => a.is_finite() && b.is_finite() && b - a >= AXIS_MIN,
+            Scale::Log(a, b) => a >= AXIS_MIN && b <= AXIS_MAX && b > a,
+        };
+        let bounds = [
+            0.0,
+            -0.0,
+            5e-324,
+            1e-310,
+            1e-300,
+            1.0,
+            1e300,
+            f64::MAX,
+            -f64::MAX,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        for &a in &bounds {
+            for &b in &bounds {
+                assert!(ok(Scale::Linear(a, b)), "linear {a}..{b}");
+                assert!(ok(Scale::Log(a, b)), "log {a}..{b}");
+            }
+        }
+        // Ordinary axes are left alone; a log axis of subnormals or of 600 decades turns linear.
+        assert_eq!(drawable(Scale::Log(0.1, 100.0)), Scale::Log(0.1, 100.0));
+        assert_eq!(drawable(Scale::Linear(0.0, 4.0)), Scale::Linear(0.0, 4.0));
+        assert_eq!(drawable(Scale::Log(1e-320, 1.0)), Scale::Linear(0.0, 1.0));
+        assert_eq!(
+            drawable(Scale::Log(1e-300, 1e300)),
+            Scale::Linear(0.0, 1e300)
+        );
+        assert_eq!(drawable(Scale::Linear(3.0, 3.0)), Scale::Linear(0.0, 6.0));
+    }
+
+    #[test]
+    fn charts_draw_at_the_extremes_of_their_scales() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let scales = [
+                Scale::Linear(0.0, AXIS_MIN),
+                Scale::Linear(-AXIS_MAX, AXIS_MAX),
+                Scale::Linear(0.0, f64::MAX),
+                Scale::Linear(1.0, 1.0 + 1e-9),
+                Scale::Log(AXIS_MIN, AXIS_MAX),
+                Scale::Log(0.0, 1.0),
+                Scale::Log(5e-324, f64::INFINITY),
+            ];
+            for scale in scales {
+                let chart = Chart {
+                    file: "prices".into(),
+                    title: "t".into(),
+                    subtitle: None,
+                    x_label: "x".into(),
+                    y_label: "y".into(),
+                    x_range: (0.0, 2.0),
+                    scale,
+                    y_divisor: 1.0,
+                    lines: vec![Line {
+                        name: "A".into(),
+                        color: PALETTE[0],
+                        dashed: false,
+                        points: vec![
+                            (0.0, Some(0.0), Some(5e-324), Some(f64::MAX)),
+                            (1.0, Some(f64::MAX), Some(f64::NAN), Some(f64::INFINITY)),
+                            (2.0, Some(1e-300), None, None),
+                        ],
+                    }],
+                    guides: Vec::new(),
+                    bands: true,
+                    note: None,
+                };
+                let mut svg = String::new();
+                let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+                draw(&root, &chart).unwrap();
+            }
+            tx.send(()).unwrap();
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(60))
+            .expect("drawing finishes within a minute");
     }
 
     #[test]

@@ -20,7 +20,10 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Summarises the defined, finite values among `values`.
+    /// Summarises the defined, finite values among `values`. Values are scaled to the largest
+    /// magnitude first, so that sums of values near the limits of f64 do not overflow; a
+    /// statistic that still does not fit in a finite f64 (the spread of -1e308 and 1e308, say)
+    /// is None.
     pub fn of(values: impl IntoIterator<Item = Option<f64>>) -> Summary {
         let xs: Vec<f64> = values
             .into_iter()
@@ -31,28 +34,39 @@ impl Summary {
         if n == 0 {
             return Summary::default();
         }
-        let mean = xs.iter().sum::<f64>() / n as f64;
+        let finite = |x: f64| x.is_finite().then_some(x);
+        // A power of two, so that scaling is exact: ordinary values get the same results as
+        // without it.
+        let largest = xs.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        let scale = if largest > 0.0 {
+            2f64.powi((largest.log2().floor() as i32).clamp(-1000, 1000))
+        } else {
+            1.0
+        };
+        let ys: Vec<f64> = xs.iter().map(|x| x / scale).collect();
+        let mean_s = ys.iter().sum::<f64>() / n as f64;
+        let mean = mean_s * scale;
         if n == 1 {
             return Summary {
                 n,
-                mean: Some(mean),
+                mean: finite(xs[0]),
                 ..Summary::default()
             };
         }
-        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let var_s = ys.iter().map(|y| (y - mean_s).powi(2)).sum::<f64>() / (n - 1) as f64;
         // Equal values can leave rounding noise (1e-17) in the variance: that is no spread.
-        let sd = if var.sqrt() <= 1e-12 * mean.abs() {
+        let sd_s = if var_s.sqrt() <= 1e-12 * mean_s.abs() {
             0.0
         } else {
-            var.sqrt()
+            var_s.sqrt()
         };
-        let half = t_975(n - 1) * sd / (n as f64).sqrt();
+        let half_s = t_975(n - 1) * sd_s / (n as f64).sqrt();
         Summary {
             n,
-            mean: Some(mean),
-            sd: Some(sd),
-            ci95_low: Some(mean - half),
-            ci95_high: Some(mean + half),
+            mean: finite(mean),
+            sd: finite(sd_s * scale),
+            ci95_low: finite((mean_s - half_s) * scale),
+            ci95_high: finite((mean_s + half_s) * scale),
         }
     }
 
@@ -91,13 +105,20 @@ pub struct ChangeSums {
     pub s2: f64,
     /// Σ r³.
     pub s3: f64,
+    /// Changes that are not finite numbers (a price rising from 1e-300 to 1e300, say); while
+    /// there are any, none of the statistics is defined.
+    pub undefined: f64,
 }
 
 impl ChangeSums {
     /// The sums of `changes` (relative changes; zeros are ignored).
     pub fn of(changes: &[f64]) -> ChangeSums {
         let mut s = ChangeSums::default();
-        for &r in changes.iter().filter(|r| r.abs() > CHANGE_TOLERANCE) {
+        for &r in changes.iter().filter(|r| !(r.abs() <= CHANGE_TOLERANCE)) {
+            if !r.is_finite() {
+                s.undefined += 1.0;
+                continue;
+            }
             s.n += 1.0;
             if r < 0.0 {
                 s.cuts += 1.0;
@@ -123,27 +144,39 @@ impl ChangeSums {
         self.s1 += o.s1;
         self.s2 += o.s2;
         self.s3 += o.s3;
+        self.undefined += o.undefined;
+    }
+
+    /// `x`, when every change is a finite number and `x` is finite.
+    fn defined(&self, x: f64) -> Option<f64> {
+        (self.undefined == 0.0 && x.is_finite()).then_some(x)
     }
 
     /// Share of changes that are cuts.
     pub fn cut_share(&self) -> Option<f64> {
-        (self.n > 0.0).then(|| self.cuts / self.n)
+        (self.n > 0.0)
+            .then(|| self.cuts / self.n)
+            .and_then(|x| self.defined(x))
     }
 
     /// Mean relative rise.
     pub fn mean_rise(&self) -> Option<f64> {
-        (self.rises > 0.0).then(|| self.rise_sum / self.rises)
+        (self.rises > 0.0)
+            .then(|| self.rise_sum / self.rises)
+            .and_then(|x| self.defined(x))
     }
 
     /// Mean relative cut, as a positive number.
     pub fn mean_cut(&self) -> Option<f64> {
-        (self.cuts > 0.0).then(|| self.cut_sum / self.cuts)
+        (self.cuts > 0.0)
+            .then(|| self.cut_sum / self.cuts)
+            .and_then(|x| self.defined(x))
     }
 
     /// Skewness g1 = m3 / m2^(3/2) of the non-zero changes (central moments with divisor n);
     /// None with fewer than three changes or when they are all equal.
     pub fn skewness(&self) -> Option<f64> {
-        if self.n < 3.0 {
+        if self.n < 3.0 || self.undefined > 0.0 {
             return None;
         }
         let n = self.n;
@@ -196,6 +229,33 @@ mod tests {
     }
 
     #[test]
+    fn values_near_the_limits_of_f64() {
+        // The plain sum of these overflows; the mean does not.
+        let s = Summary::of([Some(1e308), Some(1e308), Some(1.0), Some(1.0)]);
+        assert_eq!(s.n, 4);
+        assert!((s.mean.unwrap() - 5e307).abs() <= 1e293);
+        let sd = s.sd.unwrap();
+        assert!((sd - 1e308 / 3f64.sqrt()).abs() <= 1e295, "{sd}");
+        // The interval's upper end, about 1.4e308, still fits; the spread of ±1.5e308 does not,
+        // and neither does its interval.
+        assert!(s.ci95_high.unwrap().is_finite());
+        let wide = Summary::of([Some(-1.5e308), Some(1.5e308)]);
+        assert_eq!(
+            (wide.mean, wide.sd, wide.ci95_low, wide.ci95_high),
+            (Some(0.0), None, None, None)
+        );
+        // Tiny values keep their precision.
+        let tiny = Summary::of([Some(1e-310), Some(3e-310)]);
+        assert!((tiny.mean.unwrap() - 2e-310).abs() < 1e-320);
+        // Scaling leaves ordinary values as they were.
+        let s = Summary::of([Some(1.0), Some(2.0), Some(3.0)]);
+        assert_eq!(s.mean, Some(2.0));
+        assert!((s.sd.unwrap() - 1.0).abs() < 1e-15);
+        let zeros = Summary::of([Some(0.0), Some(0.0)]);
+        assert_eq!((zeros.mean, zeros.sd), (Some(0.0), Some(0.0)));
+    }
+
+    #[test]
     fn edgeworth_statistics_of_a_sawtooth() {
         // Three 10% cuts, then one rise that undoes them: many small cuts, one large rise.
         let mut p = vec![1.0];
@@ -222,5 +282,30 @@ mod tests {
         assert_eq!(ChangeSums::of(&[-0.1, -0.1, -0.1]).skewness(), None);
         assert_eq!(ChangeSums::of(&[0.0, 0.0]).n, 0.0);
         assert_eq!(ChangeSums::of(&[0.0, 0.0]).cut_share(), None);
+    }
+
+    #[test]
+    fn changes_that_are_not_numbers_leave_the_statistics_undefined() {
+        // Prices alternating 1e300 and 1e-300: the rises overflow.
+        let p = [1e300, 1e-300, 1e300, 1e-300, 1e300, 1e-300];
+        let r: Vec<f64> = p.windows(2).map(|w| (w[1] - w[0]) / w[0]).collect();
+        assert!(r.iter().any(|x| x.is_infinite()));
+        let s = ChangeSums::of(&r);
+        assert_eq!(s.undefined, 2.0);
+        assert_eq!(
+            (s.cut_share(), s.mean_rise(), s.mean_cut(), s.skewness()),
+            (None, None, None, None)
+        );
+        // A NaN change likewise; pooling carries the undefined changes along.
+        let mut pooled = ChangeSums::of(&[-0.1, 0.2, -0.1]);
+        assert!(pooled.cut_share().is_some());
+        pooled.add(&ChangeSums::of(&[f64::NAN]));
+        assert_eq!((pooled.cut_share(), pooled.mean_cut()), (None, None));
+        // Finite changes whose sums overflow leave only the overflowing statistics undefined.
+        let big = ChangeSums::of(&[1e200, 1e200, -0.5]);
+        assert_eq!(big.cut_share(), Some(1.0 / 3.0));
+        assert_eq!(big.mean_cut(), Some(0.5));
+        assert_eq!(big.mean_rise(), Some(1e200));
+        assert_eq!(big.skewness(), None);
     }
 }

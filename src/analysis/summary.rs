@@ -57,7 +57,7 @@ impl RunSummary {
             .chain(self.changes.iter().cloned())
             .map(|(name, s)| {
                 let values = vec![
-                    (changes::CHANGES, Some(s.n)),
+                    (changes::CHANGES, Some(s.n + s.undefined)),
                     (changes::CUT_SHARE, s.cut_share()),
                     (changes::MEAN_RISE, s.mean_rise()),
                     (changes::MEAN_CUT, s.mean_cut()),
@@ -372,9 +372,16 @@ type ChangeMap = HashMap<u64, HashMap<String, ChangeSums>>;
 /// Sums of relative price changes between consecutive rounds in the market, per run and vendor.
 fn changes_by_run(t: &Table) -> Result<ChangeMap, AnalysisError> {
     let r = col("change");
-    let is_cut = r.clone().lt(lit(-CHANGE_TOLERANCE));
-    let is_rise = r.clone().gt(lit(CHANGE_TOLERANCE));
+    let finite = col("undefined").eq(lit(0u32));
+    let is_cut = r.clone().lt(lit(-CHANGE_TOLERANCE)).and(finite.clone());
+    let is_rise = r.clone().gt(lit(CHANGE_TOLERANCE)).and(finite);
     let moved = is_cut.clone().or(is_rise.clone());
+    // Infinite or NaN (a rise from 1e-300 to 1e300 overflows): counted, never summed.
+    let undefined = r
+        .clone()
+        .gt(lit(f64::NEG_INFINITY))
+        .and(r.clone().lt(lit(f64::INFINITY)))
+        .not();
     let previous = |c: &str| -> Result<Expr, AnalysisError> {
         col(c)
             .shift(lit(1))
@@ -400,8 +407,10 @@ fn changes_by_run(t: &Table) -> Result<ChangeMap, AnalysisError> {
             .with_column(
                 ((col("price") - col("previous_price")) / col("previous_price")).alias("change"),
             )
+            .with_column(undefined.cast(DataType::UInt32).alias("undefined"))
             .group_by([col("run_id"), col("vendor")])
             .agg([
+                col("undefined").sum().alias("undefined"),
                 r.clone().filter(moved.clone()).len().alias("n"),
                 r.clone().filter(is_cut.clone()).len().alias("cuts"),
                 r.clone().filter(is_rise.clone()).len().alias("rises"),
@@ -421,6 +430,7 @@ fn changes_by_run(t: &Table) -> Result<ChangeMap, AnalysisError> {
     let (n, cuts, rises) = (get("n")?, get("cuts")?, get("rises")?);
     let (rise_sum, cut_sum) = (get("rise_sum")?, get("cut_sum")?);
     let (s1, s2, s3) = (get("s1")?, get("s2")?, get("s3")?);
+    let undefined = get("undefined")?;
     let z = |x: Option<f64>| x.unwrap_or(0.0);
     let mut out: ChangeMap = HashMap::new();
     for i in 0..df.height() {
@@ -433,6 +443,7 @@ fn changes_by_run(t: &Table) -> Result<ChangeMap, AnalysisError> {
             s1: z(s1[i]),
             s2: z(s2[i]),
             s3: z(s3[i]),
+            undefined: z(undefined[i]),
         };
         out.entry(ids[i].unwrap_or(0))
             .or_default()

@@ -1231,3 +1231,160 @@ fn no_collusion_index_when_the_benchmarks_nearly_coincide() {
     let d = r.groups[0].market(market::COLLUSION_INDEX).unwrap();
     assert_eq!((d.n, d.mean), (0, None));
 }
+
+#[test]
+fn huge_replicate_values_give_finite_means_and_no_inf_in_any_format() {
+    // Final prices per replicate: 1.7e308 and 1e-10 (mean and sd fit in f64, the interval does
+    // not); 1e308 twice (a plain sum overflows).
+    let values = [(0.1, [1.7e308, 1e-10]), (0.2, [1e308, 1e308])];
+    let mut runs = Vec::new();
+    for replicate in 0..2u32 {
+        for (step, prices) in &values {
+            let run_id = runs.len() as u64;
+            let price = prices[replicate as usize];
+            let rows = [
+                (0, "A", Some(1.0), 2.0, 0.5),
+                (1, "A", Some(price), 2.0, 0.5),
+            ];
+            runs.push(SweepRun {
+                run_id,
+                replicate,
+                seed: run_id,
+                params: vec![Param::Number(*step)],
+                panels: handmade(run_id, &rows, 1.0),
+                benchmarks: None,
+            });
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    sweep_fixture::write_sweep(
+        dir.path(),
+        "huge",
+        "name: huge\nrounds_per_year: 12\n",
+        &["vendors[0].strategy.step"],
+        2,
+        12.0,
+        &runs,
+        1,
+    );
+    let r = report_of(dir.path());
+    let final_price = |g: usize| *r.groups[g].vendor("A", vendor::FINAL_PRICE).unwrap();
+    let wide = final_price(0);
+    assert_eq!(wide.n, 2);
+    assert!(close(wide.mean.unwrap(), 0.85e308));
+    assert!(close(wide.sd.unwrap(), 1.7e308 / 2f64.sqrt()));
+    assert_eq!((wide.ci95_low, wide.ci95_high), (None, None));
+    let same = final_price(1);
+    assert_eq!((same.mean, same.sd), (Some(1e308), Some(0.0)));
+    assert_eq!((same.ci95_low, same.ci95_high), (Some(1e308), Some(1e308)));
+    for format in ["table", "markdown", "csv", "json"] {
+        let (out, _) = analyze_cli(dir.path(), format);
+        for word in out.split(|c: char| !c.is_ascii_alphanumeric()) {
+            assert!(
+                !["inf", "nan"].contains(&word.to_ascii_lowercase().as_str()),
+                "{format}: {word} in\n{out}"
+            );
+        }
+    }
+    let (table, _) = analyze_cli(dir.path(), "table");
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("A ") && l.contains("final price") && l.contains("8.500e307"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(row.trim_end().ends_with(" -"), "no interval: {row}");
+}
+
+#[test]
+fn price_changes_that_overflow_leave_the_edgeworth_statistics_undefined() {
+    // A alternates 1e300 and 1e-300: each rise is (1e300 - 1e-300) / 1e-300, beyond f64. B cuts
+    // by 10% each round.
+    let mut rows: Vec<Row> = Vec::new();
+    for t in 0..6u32 {
+        let a = if t % 2 == 0 { 1e300 } else { 1e-300 };
+        rows.push((t, "A", Some(a), 1.0, 0.0));
+        rows.push((t, "B", Some(0.9f64.powi(t as i32)), 1.0, 0.0));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    sweep_fixture::write_run(
+        dir.path(),
+        &handmade(0, &rows, 0.0),
+        12.0,
+        serde_json::json!({}),
+    );
+    let r = report_of(dir.path());
+    let g = &r.groups[0];
+    let c = |name: &str, m| g.change(name, m).and_then(|s| s.mean);
+    for name in ["A", "all vendors"] {
+        assert_eq!(
+            c(name, changes::CHANGES),
+            Some(if name == "A" { 5.0 } else { 10.0 })
+        );
+        for m in [
+            changes::CUT_SHARE,
+            changes::MEAN_RISE,
+            changes::MEAN_CUT,
+            changes::SKEWNESS,
+        ] {
+            assert_eq!(c(name, m), None, "{name} {}", m.label);
+        }
+    }
+    assert_eq!(c("B", changes::CUT_SHARE), Some(1.0));
+    assert!(close(c("B", changes::MEAN_CUT).unwrap(), 0.1));
+    let (table, _) = analyze_cli(dir.path(), "table");
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("A ") && l.contains(" 5 "))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert_eq!(
+        row.split_whitespace().collect::<Vec<_>>(),
+        ["A", "5", "-", "-", "-", "-"],
+        "{table}"
+    );
+}
+
+#[test]
+fn vendor_names_with_line_breaks_and_pipes_stay_in_their_cells() {
+    let names = ["Pipe|Co", "Line\nBreak", "Tab\tand\r\nreturn"];
+    let rows: Vec<Row> = (0..3u32)
+        .flat_map(|t| {
+            names
+                .iter()
+                .map(move |&n| (t, n, Some(1.0 + t as f64), 1.0, 0.1))
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    sweep_fixture::write_run(
+        dir.path(),
+        &handmade(0, &rows, 0.0),
+        12.0,
+        serde_json::json!({}),
+    );
+    let (md, _) = analyze_cli(dir.path(), "markdown");
+    // Every table line has as many unescaped cell separators as its table's header.
+    let mut columns = None;
+    for line in md.lines() {
+        if !line.starts_with('|') {
+            columns = None;
+            continue;
+        }
+        let bars = line.replace("\\|", "").matches('|').count();
+        assert_eq!(*columns.get_or_insert(bars), bars, "{line}\n{md}");
+    }
+    assert!(md.contains("| Pipe\\|Co |"), "{md}");
+    assert!(md.contains("| Line Break |"), "{md}");
+    assert!(md.contains("| Tab and  return |"), "{md}");
+    // Plain tables: each vendor row on one line.
+    let (table, _) = analyze_cli(dir.path(), "table");
+    for name in ["Pipe|Co", "Line Break", "Tab and  return"] {
+        assert!(
+            table.lines().any(|l| l.starts_with(name)),
+            "{name}:\n{table}"
+        );
+    }
+    assert!(
+        !table
+            .lines()
+            .any(|l| l.starts_with("Break") || l.starts_with("return")),
+        "{table}"
+    );
+}

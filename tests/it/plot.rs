@@ -243,3 +243,119 @@ fn a_vendors_sweep_price_line_stops_where_most_runs_have_lost_it() {
         &["median and 90% band across 5 runs", "at least half"],
     );
 }
+
+/// Runs `pricewar plot DIR --quiet`, failing the test if it has not finished within a minute
+/// (the process is killed rather than left running).
+fn plot_within_a_minute(dir: &Path) {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pricewar"))
+        .args(["plot", dir.to_str().unwrap(), "--quiet"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "plot {}: {status}", dir.display());
+            return;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("plot {} still running after 60 s", dir.display());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn plot_finishes_when_prices_reach_the_limits_of_f64() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two vendors at zero cost undercutting each other by half: prices fall through the
+    // subnormal numbers to 0.
+    let yaml = dir.path().join("halving.yaml");
+    std::fs::write(
+        &yaml,
+        "name: halving
+seed: 1
+rounds: 1100
+vendors:
+  - name: A
+    model: { quality: 1 }
+    cost: { kind: linear, marginal: 0 }
+    initial_price: 1
+    strategy: { kind: undercut, step: 0.5 }
+  - name: B
+    model: { quality: 1 }
+    cost: { kind: linear, marginal: 0 }
+    initial_price: 1
+    strategy: { kind: undercut, step: 0.5 }
+segments:
+  - name: s
+    agents: 10
+    price_sensitivity: 1
+    base_volume_mtok: 1
+    choice: { mode: expected }
+",
+    )
+    .unwrap();
+    let halving = dir.path().join("halving");
+    pricewar()
+        .args(["run", yaml.to_str().unwrap(), "--quiet", "--out"])
+        .arg(&halving)
+        .assert()
+        .success();
+    plot_within_a_minute(&halving);
+    for c in CHARTS {
+        assert_png_not_blank(&halving.join("plots").join(format!("{c}.png")));
+    }
+
+    // Hand-made runs with extreme prices: the largest finite price, a subnormal one, zero, and
+    // 1e300 against 1e-300 (more decades than a log axis shows).
+    use crate::analysis::{Row, handmade};
+    let cases: [[Option<f64>; 3]; 4] = [
+        [Some(f64::MAX), Some(1.0), Some(f64::MAX)],
+        [Some(5e-324), Some(1e-320), Some(0.0)],
+        [Some(1e308), Some(5e-324), Some(1.0)],
+        [Some(1e300), Some(1e-300), Some(1e300)],
+    ];
+    for (k, prices) in cases.iter().enumerate() {
+        let rows: Vec<Row> = prices
+            .iter()
+            .enumerate()
+            .flat_map(|(t, &p)| {
+                [
+                    (t as u32, "A", p, 1.0, 0.0),
+                    (t as u32, "B", Some(1.0), 1.0, 0.0),
+                ]
+            })
+            .collect();
+        let run = dir.path().join(format!("extreme{k}"));
+        crate::sweep_fixture::write_run(
+            &run,
+            &handmade(0, &rows, 1.0),
+            12.0,
+            serde_json::json!({}),
+        );
+        // Every chart's vertical axis is finite and ordered, a log axis positive.
+        let data = pricewar::analysis::open(&run).unwrap();
+        for c in &pricewar::analysis::plot::charts(&data).unwrap()[0].charts {
+            match c.scale {
+                pricewar::analysis::plot::Scale::Linear(a, b) => {
+                    assert!(
+                        a.is_finite() && b.is_finite() && a < b,
+                        "{prices:?}: {a}..{b}"
+                    )
+                }
+                pricewar::analysis::plot::Scale::Log(a, b) => assert!(
+                    a >= 1e-305 && b <= 1e305 && a < b,
+                    "{prices:?}: log {a}..{b}"
+                ),
+            }
+        }
+        plot_within_a_minute(&run);
+        assert_png_not_blank(&run.join("plots/prices.png"));
+    }
+}
