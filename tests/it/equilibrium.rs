@@ -273,6 +273,6 @@ events:
     for b in &b {
         let nash = b.nash.as_ref().unwrap();
         assert!((nash.prices[0].unwrap() - 40.0).abs() < 1e-9, "{nash:?}");
-        assert!((nash.quantities[0].unwrap() - 20.0).abs() < 1e-9);
+        assert!((nash.quantities[0] - 20.0).abs() < 1e-9);
     }
 }
