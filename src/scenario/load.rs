@@ -345,13 +345,14 @@ fn invalid(path: &Path, key: &str, line: Option<usize>, message: &str) -> Scenar
     }
 }
 
-/// Adds "(value from --set)" when the key, or one of its ancestors, was overridden.
+/// Adds "(value given on the command line)" when the key, or one of its ancestors, was set by
+/// `--set`, `--seed` or `--rounds`.
 pub(crate) fn note_override(message: String, key: &str, overridden: &[String]) -> String {
     let hit = overridden.iter().any(|o| {
         key == o || key.starts_with(&format!("{o}.")) || key.starts_with(&format!("{o}["))
     });
     if hit {
-        format!("{message} (value from --set)")
+        format!("{message} (value given on the command line)")
     } else {
         message
     }

@@ -906,7 +906,8 @@ fn check_vendor(v: &VendorSpec, p: &str, c: &mut Checker) {
         check_strategy(s, &format!("{p}.strategy"), c);
     }
     if let Some(cash) = v.finances.cash {
-        c.finite(&format!("{p}.finances.cash"), cash);
+        // A vendor starting in debt would exit before it sells anything.
+        c.non_negative(&format!("{p}.finances.cash"), cash);
     }
     c.non_negative(
         &format!("{p}.finances.operating_cost"),

@@ -259,7 +259,7 @@ fn bad_override_is_reported() {
         .failure();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(
-        stderr.contains("rounds") && stderr.contains("--set"),
+        stderr.contains("rounds") && stderr.contains("value given on the command line"),
         "{stderr}"
     );
 }
@@ -355,5 +355,17 @@ fn scenarios_beyond_memory_or_without_a_q_learning_grid_are_refused() {
             "segments[0].growth.agents_per_round",
             "200,000,000",
         ],
+    );
+}
+
+#[test]
+fn negative_starting_cash_is_rejected() {
+    let yaml = GOOD.replace(
+        "      marginal: 1\n",
+        "      marginal: 1\n    finances: { cash: -5 }\n",
+    );
+    rejects(
+        &yaml,
+        &["bad.yaml:", "vendors[0].finances.cash", ">= 0", "-5"],
     );
 }
