@@ -30,7 +30,20 @@ pub(crate) fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::Threa
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
         anyhow::ensure!(t >= 1, "--threads must be at least 1");
+        check_parallelism("--threads", t)?;
         b = b.num_threads(t);
     }
     Ok(b.build()?)
+}
+
+/// Most threads or jobs a run or sweep may start: 16 per core (at least 256). More only slow
+/// the machine down and can exhaust its memory for thread stacks.
+pub(crate) fn check_parallelism(flag: &str, n: usize) -> anyhow::Result<()> {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let most = (16 * cores).max(256);
+    anyhow::ensure!(
+        n <= most,
+        "{flag} {n}: at most {most} on this machine ({cores} cores); one per core is fastest"
+    );
+    Ok(())
 }

@@ -64,7 +64,10 @@ pub fn sweep(cmd: &SweepCommand) -> anyhow::Result<PathBuf> {
         .unwrap_or_else(|| Path::new("output").join(format!("{name}-sweep")));
     let jobs = match cmd.jobs {
         Some(0) => anyhow::bail!("--jobs must be at least 1"),
-        Some(j) => j,
+        Some(j) => {
+            super::check_parallelism("--jobs", j)?;
+            j
+        }
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     if cmd.plan_only {

@@ -369,3 +369,24 @@ fn negative_starting_cash_is_rejected() {
         &["bad.yaml:", "vendors[0].finances.cash", ">= 0", "-5"],
     );
 }
+
+#[test]
+fn absurd_thread_and_job_counts_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for args in [
+        vec!["run", "scenarios/textbook.yaml", "--threads", "100000"],
+        vec!["sweep", "scenarios/undercut-sweep.yaml", "--jobs", "100000"],
+    ] {
+        let assert = pricewar()
+            .args(&args)
+            .arg("--out")
+            .arg(&out)
+            .current_dir(root())
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(stderr.contains("100000: at most"), "{stderr}");
+        assert!(!out.exists());
+    }
+}
