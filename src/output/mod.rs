@@ -106,35 +106,46 @@ pub fn market_frame(p: &MarketPanel) -> PolarsResult<DataFrame> {
 
 /// Writes `df` to `path` as zstd Parquet, atomically.
 pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<(), OutputError> {
-    let tmp = temp_name(path);
-    let result = (|| {
-        let file = std::fs::File::create(&tmp).map_err(io_err(&tmp))?;
+    replace_atomically(path, &temp_name(path), |file| {
         ParquetWriter::new(file)
             .with_compression(ParquetCompression::Zstd(None))
             .finish(df)
+            .map(|_| ())
             .map_err(|source| OutputError::Polars {
                 path: path.to_path_buf(),
                 source,
-            })?;
-        std::fs::rename(&tmp, path).map_err(io_err(path))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+            })
+    })
 }
 
-/// Writes `bytes` to `path` atomically.
+/// Writes `bytes` to `path` atomically and durably (synced before the rename).
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let tmp = temp_name(path);
+    write_bytes_via(path, &temp_name(path), bytes)
+}
+
+/// Writes `bytes` to `path` through the temporary file `tmp`, synced before the rename.
+pub fn write_bytes_via(path: &Path, tmp: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    replace_atomically(path, tmp, |file| {
+        file.write_all(bytes).map_err(io_err(tmp))?;
+        file.sync_all().map_err(io_err(tmp))
+    })
+}
+
+/// Creates `tmp`, lets `write` fill it, and renames it to `path`: `path` appears whole or not at
+/// all. On failure the temporary file is removed.
+pub fn replace_atomically(
+    path: &Path,
+    tmp: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<(), OutputError>,
+) -> Result<(), OutputError> {
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp).map_err(io_err(&tmp))?;
-        f.write_all(bytes).map_err(io_err(&tmp))?;
-        f.sync_all().map_err(io_err(&tmp))?;
-        std::fs::rename(&tmp, path).map_err(io_err(path))
+        let mut file = std::fs::File::create(tmp).map_err(io_err(tmp))?;
+        write(&mut file)?;
+        drop(file);
+        std::fs::rename(tmp, path).map_err(io_err(path))
     })();
     if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        let _ = std::fs::remove_file(tmp);
     }
     result
 }

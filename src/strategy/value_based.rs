@@ -157,12 +157,14 @@ mod tests {
         assert!((p - 105.0).abs() < 1e-12);
     }
 
-    #[test]
-    fn learned_fit_finds_the_monopoly_price_of_a_linear_demand() {
+    /// Plays `rounds` rounds against D = 1000 − 5p at c = 10 from `start`; returns the
+    /// strategy and its last price. No price may fall below cost.
+    fn play_textbook(start: f64, rounds: u32) -> (ValueBased, f64) {
         let mut s = ValueBased::from_spec(&spec(None));
-        let mut last = 50.0;
-        for round in 0..30 {
+        let mut last = start;
+        for round in 0..rounds {
             let p = s.price(&ctx(round, 10.0, &[last], &[true]));
+            assert!(p >= 10.0, "below cost: {p}");
             let q = (1000.0 - 5.0 * p).max(0.0);
             s.observe(&Observation {
                 round,
@@ -174,6 +176,12 @@ mod tests {
             });
             last = p;
         }
+        (s, last)
+    }
+
+    #[test]
+    fn learned_fit_finds_the_monopoly_price_of_a_linear_demand() {
+        let (s, last) = play_textbook(50.0, 30);
         assert!((last - 105.0).abs() < 1e-9, "price {last}");
         let (a, b) = s.estimate().unwrap();
         assert!((a - 1000.0).abs() < 1e-6 && (b - 5.0).abs() < 1e-9);
@@ -184,22 +192,7 @@ mod tests {
     #[test]
     fn from_above_the_choke_price_it_comes_down_to_the_monopoly_price() {
         for start in [300.0, 1000.0] {
-            let mut s = ValueBased::from_spec(&spec(None));
-            let mut last = start;
-            for round in 0..60 {
-                let p = s.price(&ctx(round, 10.0, &[last], &[true]));
-                assert!(p >= 10.0, "below cost: {p}");
-                let q = (1000.0 - 5.0 * p).max(0.0);
-                s.observe(&Observation {
-                    round,
-                    price: p,
-                    quantity_mtok: q,
-                    marginal_cost: 10.0,
-                    profit_usd: (p - 10.0) * q,
-                    prices: &[p],
-                });
-                last = p;
-            }
+            let (_, last) = play_textbook(start, 60);
             assert!((last - 105.0).abs() < 1e-6, "from {start}: price {last}");
         }
     }

@@ -233,8 +233,7 @@ pub fn write_parquet_atomically(
     shard: Shard,
 ) -> Result<(), SweepError> {
     let tmp = temp_name(path, shard);
-    let result = (|| {
-        let file = std::fs::File::create(&tmp).map_err(io_err(&tmp))?;
+    crate::output::replace_atomically(path, &tmp, |file| {
         // Buffered: the writer emits many small pieces, one system call each on a bare file.
         let mut buffered = std::io::BufWriter::with_capacity(1 << 20, file);
         // Serial: the sweep's workers are the parallelism (no second pool competing for cores).
@@ -246,29 +245,14 @@ pub fn write_parquet_atomically(
                 path: path.to_path_buf(),
                 source,
             })?;
-        buffered.flush().map_err(io_err(&tmp))?;
-        drop(buffered);
-        std::fs::rename(&tmp, path).map_err(io_err(path))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(SweepError::from)
+        buffered.flush().map_err(io_err(&tmp))
+    })
+    .map_err(SweepError::from)
 }
 
 /// Writes `bytes` to `path`: temporary name, fsync, rename.
 pub fn write_file_durably(path: &Path, bytes: &[u8], shard: Shard) -> Result<(), SweepError> {
-    let tmp = temp_name(path, shard);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp).map_err(io_err(&tmp))?;
-        f.write_all(bytes).map_err(io_err(&tmp))?;
-        f.sync_all().map_err(io_err(&tmp))?;
-        std::fs::rename(&tmp, path).map_err(io_err(path))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(SweepError::from)
+    crate::output::write_bytes_via(path, &temp_name(path, shard), bytes).map_err(SweepError::from)
 }
 
 /// Rows of a Parquet file, read from its footer; None if it is missing or not whole.

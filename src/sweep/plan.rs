@@ -448,6 +448,25 @@ fn origin_of(origins: &[(String, Origin)], path: &str, file_key: String) -> Orig
         .unwrap_or(Origin::File(file_key))
 }
 
+/// Splits a `--grid`/`--range` assignment into the flag as written (for messages), a sweepable
+/// path and the raw value text.
+fn split_flag<'a>(
+    name: &str,
+    assignment: &'a str,
+    expected: &str,
+) -> Result<(String, &'a str, &'a str), SweepError> {
+    let flag = format!("{name} {assignment}");
+    let bad = |m: String| SweepError::Spec(format!("{flag}: {m}"));
+    let (path, raw) = assignment
+        .split_once('=')
+        .ok_or_else(|| bad(format!("expected {expected}")))?;
+    let path = path.trim();
+    if let Some(m) = unsweepable(path) {
+        return Err(bad(m));
+    }
+    Ok((flag, path, raw.trim()))
+}
+
 /// Applies the flags to the file's sweep settings; returns the merged settings and where
 /// flag-given paths came from.
 ///
@@ -472,19 +491,12 @@ fn merge(
     }
     let mut seen_grid = std::collections::HashSet::new();
     for g in &flags.grid {
-        let flag = format!("--grid {g}");
+        let (flag, path, raw) = split_flag(
+            "--grid",
+            g,
+            "PATH=VALUES, for example `--grid vendors[0].strategy.step=0.02,0.05,0.1`",
+        )?;
         let bad = |m: String| SweepError::Spec(format!("{flag}: {m}"));
-        let (path, raw) = g.split_once('=').ok_or_else(|| {
-            bad(
-                "expected PATH=VALUES, for example `--grid vendors[0].strategy.step=0.02,0.05,0.1`"
-                    .into(),
-            )
-        })?;
-        let path = path.trim();
-        if let Some(m) = unsweepable(path) {
-            return Err(bad(m));
-        }
-        let raw = raw.trim();
         let norm = canon(path);
         if !seen_grid.insert(norm.clone()) {
             return Err(bad(format!(
@@ -527,19 +539,12 @@ fn merge(
     }
     let mut ranges = Vec::new();
     for r in &flags.ranges {
-        let flag = format!("--range {r}");
+        let (flag, path, raw) = split_flag(
+            "--range",
+            r,
+            "PATH=LOW..HIGH, for example `--range vendors[0].initial_price=1..3`",
+        )?;
         let bad = |m: String| SweepError::Spec(format!("{flag}: {m}"));
-        let (path, raw) = r.split_once('=').ok_or_else(|| {
-            bad(
-                "expected PATH=LOW..HIGH, for example `--range vendors[0].initial_price=1..3`"
-                    .into(),
-            )
-        })?;
-        let path = path.trim();
-        if let Some(m) = unsweepable(path) {
-            return Err(bad(m));
-        }
-        let raw = raw.trim();
         let range: RangeSpec = if raw.starts_with('{') {
             parse_as(raw).map_err(&bad)?
         } else {
