@@ -392,14 +392,17 @@ pub fn execute(
     }
     let next = AtomicU64::new(0);
     let abort = AtomicBool::new(false);
-    let failure: Mutex<Option<SweepError>> = Mutex::new(None);
+    // The failure reported is that of the lowest run index, whatever the thread timing: runs
+    // are claimed in index order and a claimed run always finishes, so every run below the
+    // first failure to be seen has been run when the workers stop.
+    let failure: Mutex<Option<(u64, SweepError)>> = Mutex::new(None);
     let buffers: Mutex<HashMap<u64, Vec<RunOutput>>> = Mutex::new(HashMap::new());
     let written = AtomicU64::new(0);
-    let fail = |e: SweepError| {
+    let fail = |index: u64, e: SweepError| {
         abort.store(true, Ordering::SeqCst);
         let mut f = failure.lock().unwrap_or_else(|e| e.into_inner());
-        if f.is_none() {
-            *f = Some(e);
+        if f.as_ref().is_none_or(|(first, _)| index < *first) {
+            *f = Some((index, e));
         }
     };
 
@@ -423,14 +426,14 @@ pub fn execute(
             }));
             let (run, panels, summary) = match outcome {
                 Ok(Ok(x)) => x,
-                Ok(Err(e)) => return fail(e),
+                Ok(Err(e)) => return fail(i, e),
                 Err(panic) => {
                     let message = panic
                         .downcast_ref::<&str>()
                         .map(|s| s.to_string())
                         .or_else(|| panic.downcast_ref::<String>().cloned())
                         .unwrap_or_else(|| "the run panicked".into());
-                    return fail(SweepError::Run { run_id, message });
+                    return fail(i, SweepError::Run { run_id, message });
                 }
             };
             let complete = {
@@ -449,7 +452,7 @@ pub fn execute(
             };
             if let Some(runs) = complete {
                 if let Err(e) = write_part(p, part, runs) {
-                    return fail(e);
+                    return fail(i, e);
                 }
                 written.fetch_add(1, Ordering::SeqCst);
             }
@@ -469,15 +472,16 @@ pub fn execute(
                         .build()
                     {
                         Ok(pool) => pool.install(worker),
-                        Err(e) => fail(SweepError::Spec(format!(
-                            "cannot start a worker thread: {e}"
-                        ))),
+                        Err(e) => fail(
+                            0,
+                            SweepError::Spec(format!("cannot start a worker thread: {e}")),
+                        ),
                     }
                 });
             }
         });
     }
-    if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
+    if let Some((_, e)) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(e);
     }
     Ok(Report {

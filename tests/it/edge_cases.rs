@@ -193,3 +193,40 @@ segments:
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// When several runs of a sweep fail, the one reported is the lowest run, however the threads
+/// are timed: here run 0 is long and run 1 short, both overflow, and two jobs report run 0.
+#[test]
+fn a_sweep_reports_the_failure_of_its_lowest_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("late.yaml");
+    std::fs::write(
+        &file,
+        "name: late
+rounds: 2
+vendors:
+  - { name: A, model: { quality: 1 }, cost: { kind: linear, marginal: 1 } }
+segments:
+  - { name: all, agents: 20000, price_sensitivity: 1, base_volume_mtok: 1.0e160 }
+events:
+  - { kind: demand_shock, round: 1, multiplier: 1.0e160 }
+",
+    )
+    .unwrap();
+    for _ in 0..3 {
+        let out = dir.path().join("sweep");
+        let assert = pricewar()
+            .args(["sweep", file.to_str().unwrap(), "--jobs", "2", "--grid"])
+            .arg("rounds=600,2")
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(
+            stderr.contains("run 0:") && stderr.contains("round 1,"),
+            "{stderr}"
+        );
+        let _ = std::fs::remove_dir_all(&out);
+    }
+}
