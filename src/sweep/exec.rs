@@ -6,7 +6,7 @@
 //! finishes a part's last run writes the part; no thread beyond the `jobs` workers does work.
 
 use super::error::SweepError;
-use super::layout::{self, Layout, SweepManifest, TABLES};
+use super::layout::{self, Layout, ShardLock, SweepManifest, TABLES};
 use super::plan::{Plan, PlannedRun};
 use super::shard::Shard;
 use super::summary::{RunSummary, runs_frame, summarise};
@@ -186,6 +186,10 @@ pub fn prepare<'a>(
             difference(m, &manifest)
         )));
     }
+    // Another process running this shard would change what is found below.
+    if existing.is_some() {
+        ShardLock::check_free(out, opts.shard)?;
+    }
     let shard_runs = opts.shard.runs(plan.runs());
     let parts = shard_runs.div_ceil(runs_per_part);
     let mut finished = BTreeSet::new();
@@ -358,6 +362,10 @@ pub fn execute(
     let p = &prepared;
     let layout = &p.layout;
     layout::create_dir(layout.root())?;
+    // Held until the shard's last part is written. A process that started on the same shard
+    // since `prepare` holds it first; one that also finished since leaves parts identical to
+    // those this one writes.
+    let _lock = ShardLock::acquire(layout.root(), p.shard)?;
     if !layout.manifest().exists() {
         layout::write_file_durably(&layout.manifest(), p.manifest.to_json().as_bytes(), p.shard)?;
     }

@@ -267,3 +267,158 @@ pub fn create_dir(dir: &Path) -> Result<(), SweepError> {
         .map_err(io_err(dir))
         .map_err(SweepError::from)
 }
+
+/// The lock file of a shard: `.shard=KKKK.lock` in the sweep directory.
+pub fn lock_path(root: &Path, shard: Shard) -> PathBuf {
+    root.join(format!(".shard={:04}.lock", shard.index))
+}
+
+/// An exclusive lock on one shard of a sweep directory, held while the shard runs, so that a
+/// second process on the same shard (a resubmitted array task, a `--resume` started while the
+/// first is still running) is refused instead of deleting the first one's temporary files and
+/// writing the same parts. The operating system releases it when the process ends, even by
+/// `kill -9`; the lock file is removed when the lock is dropped, and a stale one left by a
+/// killed process is reused.
+#[derive(Debug)]
+pub struct ShardLock {
+    path: PathBuf,
+    /// Open for as long as the lock is held.
+    _file: std::fs::File,
+}
+
+impl ShardLock {
+    /// Takes the lock of `shard` in `root`, creating the lock file. On a file system without
+    /// locks, a warning is logged and the shard runs unlocked.
+    pub fn acquire(root: &Path, shard: Shard) -> Result<ShardLock, SweepError> {
+        let path = lock_path(root, shard);
+        // A process that held the lock may have removed the file between our open and our
+        // lock: then the lock is on a file no one else can find, and we try again.
+        for _ in 0..100 {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| SweepError::from(io_err(&path)(e)))?;
+            match try_lock(&file) {
+                LockOutcome::Locked => {
+                    if !same_file(&path, &file) {
+                        continue;
+                    }
+                    // Who holds it, for the message another process would print.
+                    let holder =
+                        format!("process {} on host {}\n", std::process::id(), host_name());
+                    let _ = file.set_len(0);
+                    let _ = (&file).write_all(holder.as_bytes());
+                    return Ok(ShardLock { path, _file: file });
+                }
+                LockOutcome::Busy => return Err(busy(root, shard, &path)),
+                LockOutcome::Unsupported(e) => {
+                    tracing::warn!(
+                        "cannot lock {} ({e}): a second process on shard {shard} would not be \
+                         detected",
+                        path.display()
+                    );
+                    return Ok(ShardLock { path, _file: file });
+                }
+            }
+        }
+        Err(busy(root, shard, &path))
+    }
+
+    /// Fails if another process holds the lock of `shard` in `root`; writes nothing.
+    pub fn check_free(root: &Path, shard: Shard) -> Result<(), SweepError> {
+        let path = lock_path(root, shard);
+        let Ok(file) = std::fs::File::open(&path) else {
+            return Ok(());
+        };
+        match try_lock(&file) {
+            LockOutcome::Busy => Err(busy(root, shard, &path)),
+            // Closing the file releases a lock taken here.
+            LockOutcome::Locked | LockOutcome::Unsupported(_) => Ok(()),
+        }
+    }
+}
+
+impl Drop for ShardLock {
+    fn drop(&mut self) {
+        // Removed while still locked, so no process can lock this file and then run.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn busy(root: &Path, shard: Shard, path: &Path) -> SweepError {
+    let holder = std::fs::read_to_string(path).unwrap_or_default();
+    let holder = holder.trim();
+    SweepError::Directory {
+        dir: root.to_path_buf(),
+        message: format!(
+            "shard {shard} is being run by another pricewar process{}: wait for it to finish \
+             (or stop it) before running or resuming this shard",
+            if holder.is_empty() {
+                String::new()
+            } else {
+                format!(" ({holder})")
+            }
+        ),
+    }
+}
+
+#[cfg(unix)]
+fn same_file(path: &Path, file: &std::fs::File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(path), file.metadata()) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_path: &Path, _file: &std::fs::File) -> bool {
+    true
+}
+
+enum LockOutcome {
+    Locked,
+    Busy,
+    Unsupported(std::io::Error),
+}
+
+#[cfg(unix)]
+fn try_lock(file: &std::fs::File) -> LockOutcome {
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock on a file descriptor this function borrows; no memory is shared.
+    let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if r == 0 {
+        return LockOutcome::Locked;
+    }
+    let e = std::io::Error::last_os_error();
+    if e.raw_os_error() == Some(libc::EWOULDBLOCK) {
+        LockOutcome::Busy
+    } else {
+        LockOutcome::Unsupported(e)
+    }
+}
+
+#[cfg(not(unix))]
+fn try_lock(file: &std::fs::File) -> LockOutcome {
+    LockOutcome::Unsupported(std::io::Error::other("shard locks need a Unix system"))
+}
+
+#[cfg(unix)]
+fn host_name() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname writes at most that many bytes.
+    let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    if r != 0 {
+        return "unknown".into();
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..end]).into_owned()
+}
+
+#[cfg(not(unix))]
+fn host_name() -> String {
+    std::env::var("COMPUTERNAME").unwrap_or_else(|_| "unknown".into())
+}

@@ -266,6 +266,89 @@ fn a_sweep_killed_and_resumed_equals_an_uninterrupted_one() {
     assert_eq!(files(&reference), files(&killed));
 }
 
+/// Kills a child process when dropped, so a failing assertion leaves nothing running.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A second process on a shard that is running (a resubmitted array task, a `--resume` typed
+/// too early) is refused with the first one's process id, and changes nothing; a finished
+/// shard leaves no lock file behind.
+#[test]
+fn a_shard_that_is_running_is_not_run_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    // Long enough to still be running when the second process starts: 16,000 runs.
+    let file = write_market(
+        dir.path(),
+        &MARKET.replace("replicates: 3", "replicates: 2000"),
+    );
+    let out = dir.path().join("out");
+    let bin = assert_cmd::cargo::cargo_bin("pricewar");
+    let child = std::process::Command::new(bin)
+        .args(["sweep", file.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .args([
+            "--quiet",
+            "--runs-per-part",
+            "5",
+            "--jobs",
+            "1",
+            "--shard",
+            "0/2",
+        ])
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut child = KillOnDrop(child);
+    let first_part = out.join("runs/shard=0000/part-00000.parquet");
+    let started = Instant::now();
+    while !first_part.exists() {
+        assert!(
+            child.0.try_wait().unwrap().is_none(),
+            "the sweep ended early"
+        );
+        assert!(started.elapsed() < Duration::from_secs(120));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(out.join(".shard=0000.lock").exists());
+
+    for resume in [true, false] {
+        let before = files(&out.join("runs")).keys().cloned().collect::<Vec<_>>();
+        let mut cmd = pricewar();
+        cmd.args(["sweep", file.to_str().unwrap(), "--out"])
+            .arg(&out)
+            .args(["--quiet", "--runs-per-part", "5", "--shard", "0/2"]);
+        if resume {
+            cmd.arg("--resume");
+        }
+        let assert = cmd.assert().failure();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        for fragment in [
+            "shard 0/2 is being run by another pricewar process",
+            &format!("process {pid} on host"),
+        ] {
+            assert!(stderr.contains(fragment), "lacks {fragment:?}: {stderr}");
+        }
+        // The first process is untouched: still running, its parts only growing.
+        assert!(child.0.try_wait().unwrap().is_none());
+        let after = files(&out.join("runs")).keys().cloned().collect::<Vec<_>>();
+        assert!(before.iter().all(|f| after.contains(f)));
+    }
+    drop(child);
+
+    // A sweep that finishes removes its lock file.
+    let small = write_market(dir.path(), MARKET);
+    let done = dir.path().join("done");
+    sweep(&small, &done, &[]);
+    assert!(!done.join(".shard=0000.lock").exists());
+    assert!(files(&done).keys().all(|f| !f.contains(".lock")));
+}
+
 #[test]
 fn a_part_whose_runs_file_is_missing_is_redone_not_doubled() {
     let dir = tempfile::tempdir().unwrap();
