@@ -5,32 +5,64 @@
 
 use super::{DemandModel, OwnPriceCurve};
 
+/// Where a root is expected: near `at`, within about `within` of it (the last price of an
+/// iteration and how far that price moved in its last step).
+#[derive(Clone, Copy, Debug)]
+struct Near {
+    at: f64,
+    within: f64,
+}
+
 /// The root of `f` on [lo, ∞) where f turns from positive to negative (the first such root on a
-/// doubling grid), or `lo` when f(lo) <= 0. None when f stays positive (profit rises without
-/// bound: demand inelastic everywhere).
-fn falling_root(f: impl Fn(f64) -> f64, lo: f64, scale: f64) -> Option<f64> {
-    if f(lo).partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+/// doubling grid lo + scale·2^k), or `lo` when f(lo) <= 0. None when f stays positive (profit
+/// rises without bound: demand inelastic everywhere).
+///
+/// With `near`, the sign change is first looked for at `near.at ± near.within`: an iteration
+/// whose steps shrink then costs a few evaluations per root instead of a search from `lo` (the
+/// root found is then the one the iteration has been following).
+fn falling_root(f: impl Fn(f64) -> f64, lo: f64, scale: f64, near: Option<Near>) -> Option<f64> {
+    if let Some(Near { at: g, within: d }) = near
+        && g - d > lo
+        && d > 0.0
+    {
+        let fg = f(g);
+        let x = if fg > 0.0 { g + d } else { g - d };
+        let fx = f(x);
+        if fg > 0.0 && fx <= 0.0 {
+            return Some(brent(&f, g, fg, x, fx));
+        }
+        if fg <= 0.0 && fx > 0.0 {
+            return Some(brent(&f, x, fx, g, fg));
+        }
+    }
+    let f_lo = f(lo);
+    if f_lo.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
         return Some(lo);
     }
     let mut step = scale.max(1e-9);
-    let mut hi = lo + step;
+    let (mut a, mut fa) = (lo, f_lo);
+    let mut b = lo + step;
+    let mut fb = f(b);
     let mut doublings = 0;
-    while f(hi) > 0.0 {
+    while fb > 0.0 {
+        (a, fa) = (b, fb);
         step *= 2.0;
-        hi = lo + step;
+        b = lo + step;
         doublings += 1;
-        if doublings > 90 || !hi.is_finite() {
+        if doublings > 90 || !b.is_finite() {
             return None;
         }
+        fb = f(b);
     }
-    Some(brent(&f, lo.max(hi - step), hi))
+    Some(brent(&f, a, fa, b, fb))
 }
 
-/// Brent's method on a bracket with f(a) > 0 >= f(b): inverse quadratic interpolation and secant
-/// steps, falling back to bisection; converges to machine precision in a few tens of calls.
-fn brent(f: &impl Fn(f64) -> f64, a0: f64, b0: f64) -> f64 {
+/// Brent's method on a bracket with f(a) = fa > 0 >= f(b) = fb: inverse quadratic interpolation
+/// and secant steps, falling back to bisection; converges to machine precision in a few tens of
+/// calls, fewer the narrower the bracket.
+fn brent(f: &impl Fn(f64) -> f64, a0: f64, fa0: f64, b0: f64, fb0: f64) -> f64 {
     let (mut a, mut b) = (a0, b0);
-    let (mut fa, mut fb) = (f(a), f(b));
+    let (mut fa, mut fb) = (fa0, fb0);
     if fb == 0.0 {
         // f may be flat at zero beyond the root (no sales): shrink towards the last positive.
         for _ in 0..200 {
@@ -117,18 +149,21 @@ fn brent(f: &impl Fn(f64) -> f64, a0: f64, b0: f64) -> f64 {
 /// the unconstrained optimum would sell more than the vendor can serve. None when profit rises
 /// without bound.
 pub fn best_response(curve: &impl OwnPriceCurve, c: f64, capacity: Option<f64>) -> Option<f64> {
-    best_response_near(curve, c, capacity, None)
+    best_response_near(curve, c, capacity, None, None)
 }
 
 /// [`best_response`] searching first around `guess` (the last price, in iterations that move
-/// little from sweep to sweep): the bracket starts at its distance from cost.
+/// little from sweep to sweep): the bracket starts at its distance from cost, and is narrowed to
+/// `guess ± within` (how far the price moved in its last step) where the root lies there.
 fn best_response_near(
     curve: &impl OwnPriceCurve,
     c: f64,
     capacity: Option<f64>,
     guess: Option<f64>,
+    within: Option<f64>,
 ) -> Option<f64> {
     let scale = near_scale(c, guess);
+    let near = near(guess, within);
     let mut p = falling_root(
         |p| {
             let o = curve.at(p);
@@ -136,22 +171,39 @@ fn best_response_near(
         },
         c,
         scale,
+        near,
     )?;
     // Where buyers' reservation prices cut demand off, profit jumps down just above them: the
     // first-order condition finds the cut-off from above (selling nothing), and the best price
     // may be a cut-off below the smooth optimum. Compare the profits of both.
     let profit = |x: f64| (x - c) * curve.at(x).q;
-    let mut best = profit(p);
     let smooth = p;
+    let mut best = None;
     for &k in curve.kinks().iter().filter(|&&k| k > c && k < smooth) {
+        let best_profit = *best.get_or_insert_with(|| profit(smooth));
         let pk = profit(k);
-        if pk > best {
-            (p, best) = (k, pk);
+        if pk > best_profit {
+            (p, best) = (k, Some(pk));
         }
     }
     match capacity {
-        Some(cap) if curve.at(p).q > cap => falling_root(|x| curve.at(x).q - cap, p, scale.max(p)),
+        Some(cap) if curve.at(p).q > cap => {
+            falling_root(|x| curve.at(x).q - cap, p, scale.max(p), None)
+        }
         _ => Some(p),
+    }
+}
+
+/// The expected location of a root, where the iteration has one.
+fn near(guess: Option<f64>, within: Option<f64>) -> Option<Near> {
+    match (guess, within) {
+        (Some(at), Some(w)) if at.is_finite() && w.is_finite() => Some(Near {
+            at,
+            // The next step of a contraction is shorter than the last; the floor keeps a
+            // bracket around a price that has stopped moving.
+            within: (2.0 * w).max(8.0 * f64::EPSILON * at.abs()),
+        }),
+        _ => None,
     }
 }
 
@@ -200,7 +252,8 @@ fn diverged(p: f64, costs: &[f64]) -> bool {
 /// Sweeps over which the iteration must make progress.
 const STALL: usize = 100;
 
-/// Gauss-Seidel sweeps: each optimising vendor in turn moves to `update(i, prices)`, until no
+/// Gauss-Seidel sweeps: each optimising vendor in turn moves to `update(i, prices, last)`, where
+/// `last` is how far its price moved in the previous sweep (None in the first), until no
 /// price moves (converged) or `max_sweeps` pass. None when an update fails, diverges or stalls.
 fn gauss_seidel(
     costs: &[f64],
@@ -208,21 +261,23 @@ fn gauss_seidel(
     optimise: &[bool],
     start: &[f64],
     max_sweeps: usize,
-    mut update: impl FnMut(usize, &[f64]) -> Option<f64>,
+    mut update: impl FnMut(usize, &[f64], Option<f64>) -> Option<f64>,
 ) -> Option<Solution> {
     let mut p = start.to_vec();
+    let mut last: Vec<Option<f64>> = vec![None; p.len()];
     // Largest price move of each sweep: a contraction's moves shrink geometrically.
     let mut moves: Vec<f64> = Vec::new();
     for sweep in 1..=max_sweeps {
         let mut done = true;
         let mut largest = 0.0f64;
         for i in (0..p.len()).filter(|&i| offered[i] && optimise[i]) {
-            let next = update(i, &p)?;
+            let next = update(i, &p, last[i])?;
             if diverged(next, costs) {
                 return None;
             }
             done &= converged(p[i], next);
             largest = largest.max((next - p[i]).abs());
+            last[i] = Some((next - p[i]).abs());
             p[i] = next;
         }
         moves.push(largest);
@@ -259,12 +314,13 @@ pub fn nash_prices<M: DemandModel>(
     capacities: &[Option<f64>],
     start: &[f64],
 ) -> Option<Solution> {
-    gauss_seidel(costs, offered, optimise, start, 20_000, |i, p| {
+    gauss_seidel(costs, offered, optimise, start, 20_000, |i, p, last| {
         best_response_near(
             &model.curve(i, p, costs, offered),
             costs[i],
             capacities[i],
             Some(p[i]),
+            last,
         )
     })
 }
@@ -301,7 +357,7 @@ pub fn joint_prices<M: DemandModel>(
         .enumerate()
         .map(|(i, &p)| if optimise[i] { p.max(costs[i]) } else { p })
         .collect();
-    gauss_seidel(costs, offered, optimise, &start, 5_000, |i, p| {
+    gauss_seidel(costs, offered, optimise, &start, 5_000, |i, p, last| {
         let curve = model.curve(i, p, costs, offered);
         let c = costs[i];
         let smooth = falling_root(
@@ -311,6 +367,7 @@ pub fn joint_prices<M: DemandModel>(
             },
             c,
             near_scale(c, Some(p[i])),
+            near(Some(p[i]), last),
         )?;
         // As in `best_response`: a reservation price below the smooth optimum may do better.
         let kinks: Vec<f64> = curve
@@ -393,6 +450,60 @@ pub fn maximise_unimodal(f: impl Fn(f64) -> f64, lo: f64, first_step: f64, tol: 
 mod tests {
     use super::*;
     use crate::equilibrium::LinearSystem;
+
+    /// f(p) = 3 − p·p/4 falls through zero at p = 2·√3.
+    #[test]
+    fn a_root_found_near_a_guess_is_the_root_found_from_cost_in_fewer_evaluations() {
+        let calls = std::cell::Cell::new(0);
+        let f = |p: f64| {
+            calls.set(calls.get() + 1);
+            3.0 - p * p / 4.0
+        };
+        let root = 2.0 * 3f64.sqrt();
+        let far = falling_root(f, 0.5, 1.0, None).unwrap();
+        let from_cost = calls.replace(0);
+        assert!((far - root).abs() <= 4.0 * f64::EPSILON * root, "{far}");
+        let guess = Near {
+            at: root + 1e-4,
+            within: 2e-4,
+        };
+        let close = falling_root(f, 0.5, 1.0, Some(guess)).unwrap();
+        let from_guess = calls.replace(0);
+        assert!((close - root).abs() <= 4.0 * f64::EPSILON * root, "{close}");
+        assert!(from_guess < from_cost, "{from_guess} vs {from_cost}");
+        // A guess on the wrong side, or too tight to hold the root, falls back to the search from
+        // cost and finds the same root.
+        for wrong in [
+            Near {
+                at: root + 1.0,
+                within: 0.1,
+            },
+            Near {
+                at: root - 0.5,
+                within: 1e-6,
+            },
+        ] {
+            let x = falling_root(f, 0.5, 1.0, Some(wrong)).unwrap();
+            assert!((x - root).abs() <= 4.0 * f64::EPSILON * root, "{x}");
+        }
+        // Below cost: the answer is cost itself, near guess or not.
+        let g = |p: f64| -p;
+        assert_eq!(falling_root(g, 1.0, 1.0, None), Some(1.0));
+        assert_eq!(
+            falling_root(
+                g,
+                1.0,
+                1.0,
+                Some(Near {
+                    at: 2.0,
+                    within: 0.5
+                })
+            ),
+            Some(1.0)
+        );
+        // Rising without bound: none.
+        assert_eq!(falling_root(|p: f64| p, 1.0, 1.0, None), None);
+    }
 
     #[test]
     fn golden_section_finds_a_parabola_peak() {
