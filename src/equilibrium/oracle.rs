@@ -27,7 +27,17 @@ struct Agent {
 /// of very large runs are estimates, exact for populations within the limit).
 #[derive(Clone, Debug)]
 pub struct DemandOracle {
+    /// Sorted by segment (stable: in buyer order within a segment).
     agents: Vec<Agent>,
+    /// Each segment's agents: `agents[segments[k].1]` are those of segment `segments[k].0`.
+    segments: Vec<(usize, std::ops::Range<usize>)>,
+    /// The agents' price sensitivities, quality weights, weights and reservation prices as
+    /// columns (the loops over agents in [`DemandModel::curve`] and [`AgentCurve::at`] read
+    /// them in step, several agents at once).
+    alpha: Vec<f64>,
+    theta: Vec<f64>,
+    weight: Vec<f64>,
+    reservation: Vec<f64>,
     outside: Vec<bool>,
     volume: Vec<VolumeDemand>,
     scale: Vec<f64>,
@@ -92,6 +102,15 @@ impl DemandOracle {
                 }
             })
             .collect();
+        let mut agents = agents;
+        agents.sort_by_key(|a| a.segment);
+        let mut segments: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        for (k, a) in agents.iter().enumerate() {
+            match segments.last_mut() {
+                Some((s, r)) if *s == a.segment => r.end = k + 1,
+                _ => segments.push((a.segment, k..k + 1)),
+            }
+        }
         let mut kinks: Vec<f64> = agents
             .iter()
             .map(|a: &Agent| a.reservation)
@@ -104,6 +123,11 @@ impl DemandOracle {
         }
         let mut me = Self {
             kinks,
+            segments,
+            alpha: agents.iter().map(|a| a.alpha).collect(),
+            theta: agents.iter().map(|a| a.theta).collect(),
+            weight: agents.iter().map(|a| a.weight).collect(),
+            reservation: agents.iter().map(|a| a.reservation).collect(),
             agents,
             outside: book.segments.iter().map(|s| s.outside).collect(),
             volume: book.segments.iter().map(|s| s.volume).collect(),
@@ -233,44 +257,75 @@ impl DemandModel for DemandOracle {
                 (0..v).map(move |j| (prices[j] - costs[j]) * s * vd.factor(prices[j]))
             })
             .collect();
-        let terms = self
-            .agents
-            .iter()
-            .map(|a| {
-                let outside = self.outside[a.segment];
-                let u0 = if outside {
-                    self.outside_utility(a)
+        // Column by column over each segment's agents (the loops over agents run several at
+        // once): m = the best utility among the other options, rest = Σ exp(u − m) over them,
+        // margins = Σ margin·w·exp(u − m) over the rivals.
+        let n = self.agents.len();
+        let rivals: Vec<usize> = (0..v).filter(|&j| j != i && offered[j]).collect();
+        let mut u0 = vec![f64::NEG_INFINITY; n];
+        let mut m = vec![f64::NEG_INFINITY; n];
+        let mut rest = vec![0.0; n];
+        let mut margins = vec![0.0; n];
+        let mut own = vec![0.0; n];
+        for (segment, range) in &self.segments {
+            let r = range.clone();
+            let (theta, alpha) = (&self.theta[r.clone()], &self.alpha[r.clone()]);
+            let reservation = &self.reservation[r.clone()];
+            let weight = &self.weight[r.clone()];
+            let (u0, m) = (&mut u0[r.clone()], &mut m[r.clone()]);
+            let (rest, margins, own) = (&mut rest[r.clone()], &mut margins[r.clone()], &mut own[r]);
+            let outside = self.outside[*segment];
+            if outside {
+                // Doing without (utility 0) or self-hosting the best open-weight model.
+                u0.fill(0.0);
+                for &(q, c) in &self.self_host {
+                    for k in 0..u0.len() {
+                        u0[k] = u0[k].max(theta[k] * q - alpha[k] * c);
+                    }
+                }
+                m.copy_from_slice(u0);
+            }
+            let utility = |j: usize, k: usize| {
+                if prices[j] <= reservation[k] {
+                    theta[k] * self.quality[j] - alpha[k] * prices[j]
                 } else {
                     f64::NEG_INFINITY
-                };
-                let mut mx = u0;
-                for j in (0..v).filter(|&j| j != i) {
-                    mx = mx.max(self.utility(a, j, prices[j], offered));
                 }
+            };
+            for &j in &rivals {
+                for k in 0..m.len() {
+                    m[k] = m[k].max(utility(j, k));
+                }
+            }
+            for k in 0..m.len() {
                 // With nothing else available, normalise by the own option's utility at price 0.
-                let m = if mx == f64::NEG_INFINITY {
-                    a.theta * self.quality[i]
-                } else {
-                    mx
-                };
-                let mut rest = if outside { exp_or_zero(u0 - m) } else { 0.0 };
-                let mut margins = 0.0;
-                let seg_margin = &margin[a.segment * v..(a.segment + 1) * v];
-                for j in (0..v).filter(|&j| j != i) {
-                    let e = exp_or_zero(self.utility(a, j, prices[j], offered) - m);
-                    rest += e;
-                    margins += seg_margin[j] * a.weight * e;
+                if m[k] == f64::NEG_INFINITY {
+                    m[k] = theta[k] * self.quality[i];
                 }
-                AgentTerm {
-                    own: a.theta * self.quality[i] - m,
-                    rest,
-                    margins,
+                own[k] = theta[k] * self.quality[i] - m[k];
+                if outside {
+                    rest[k] = exp_or_zero(u0[k] - m[k]);
                 }
-            })
-            .collect();
+            }
+            let seg_margin = &margin[segment * v..(segment + 1) * v];
+            for &j in &rivals {
+                for k in 0..m.len() {
+                    let e = exp_or_zero(utility(j, k) - m[k]);
+                    rest[k] += e;
+                    margins[k] += seg_margin[j] * weight[k] * e;
+                }
+            }
+        }
+        for (mg, r) in margins.iter_mut().zip(&rest) {
+            *mg = if *r > 0.0 { *mg / r } else { 0.0 };
+        }
         AgentCurve {
             oracle: self,
-            terms,
+            terms: Terms {
+                own,
+                rest,
+                margin_ratio: margins,
+            },
             offered: offered[i],
         }
     }
@@ -283,21 +338,26 @@ fn exp_or_zero(u: f64) -> f64 {
     if u < -708.0 { 0.0 } else { exp_fast(u) }
 }
 
-/// Per-agent constants of vendor i's curve: utility of i at price 0 (normalised), the summed
-/// weights of every other option, and the rivals' weighted margins.
-#[derive(Clone, Copy, Debug)]
-struct AgentTerm {
-    own: f64,
-    rest: f64,
-    margins: f64,
+/// Per-agent constants of vendor i's curve, as columns in the oracle's agent order: utility of i
+/// at price 0 (normalised), the summed weights of every other option, and the rivals' weighted
+/// margins per unit of those weights.
+#[derive(Clone, Debug)]
+struct Terms {
+    own: Vec<f64>,
+    rest: Vec<f64>,
+    margin_ratio: Vec<f64>,
 }
 
 /// Vendor i's own-price curve against the simulated buyers.
 pub struct AgentCurve<'a> {
     oracle: &'a DemandOracle,
-    terms: Vec<AgentTerm>,
+    terms: Terms,
     offered: bool,
 }
+
+/// Independent partial sums in [`AgentCurve::at`]: agents k, k + LANES, ... add into lane k, so
+/// the loop runs several agents at once (the sum's order is fixed, so results are reproducible).
+const LANES: usize = 4;
 
 impl OwnPriceCurve for AgentCurve<'_> {
     fn kinks(&self) -> &[f64] {
@@ -305,40 +365,66 @@ impl OwnPriceCurve for AgentCurve<'_> {
     }
 
     fn at(&self, p: f64) -> OwnPoint {
-        let mut out = OwnPoint::default();
         if !self.offered {
-            return out;
+            return OwnPoint::default();
         }
-        // Volume demand depends on the segment and the price only: once per segment.
         let o = self.oracle;
-        let per_segment: Vec<(f64, f64)> = o
-            .volume
-            .iter()
-            .zip(&o.scale)
-            .map(|(vd, s)| (s * vd.factor(p), s * vd.factor_slope(p)))
-            .collect();
-        for (a, t) in o.agents.iter().zip(&self.terms) {
-            if p > a.reservation {
-                continue;
-            }
-            // P = 1/(1 + rest·exp(−x)): exact when the vendor is the only option (rest = 0) and
-            // free of overflow at any price.
-            let x = t.own - a.alpha * p;
-            let share = if t.rest == 0.0 {
-                1.0
-            } else {
-                1.0 / (1.0 + t.rest * exp_fast(-x))
-            };
-            let (factor, slope) = per_segment[a.segment];
-            let vol = a.weight * factor;
-            let dvol = a.weight * slope;
-            out.q += vol * share;
-            out.dq += dvol * share - vol * a.alpha * share * (1.0 - share);
-            if t.rest > 0.0 {
-                // Σ_j m_j·∂q_j/∂p_i = α·P_i·Σ_j m_j·w·vol_j·P_j, and P_j = (e_j/rest)·(1 − P_i).
-                out.rivals_margin_slope += a.alpha * share * (t.margins / t.rest) * (1.0 - share);
+        let t = &self.terms;
+        let mut q = [0.0f64; LANES];
+        let mut dq = [0.0f64; LANES];
+        let mut rivals = [0.0f64; LANES];
+        for (segment, range) in &o.segments {
+            // Volume demand depends on the segment and the price only: once per segment.
+            let (vd, s) = (o.volume[*segment], o.scale[*segment]);
+            let (factor, slope) = (s * vd.factor(p), s * vd.factor_slope(p));
+            let cols = [
+                &t.own[range.clone()],
+                &t.rest[range.clone()],
+                &t.margin_ratio[range.clone()],
+                &o.alpha[range.clone()],
+                &o.weight[range.clone()],
+                &o.reservation[range.clone()],
+            ];
+            let n = range.len();
+            let mut k = 0;
+            while k < n {
+                // A block of LANES agents; the last block padded with agents that buy nothing
+                // (reservation price −inf, weight 0).
+                let mut x = [[0.0f64; LANES]; 6];
+                x[5] = [f64::NEG_INFINITY; LANES];
+                if k + LANES <= n {
+                    for (c, col) in cols.iter().enumerate() {
+                        x[c] = col[k..k + LANES].try_into().expect("a block of LANES");
+                    }
+                } else {
+                    for (c, col) in cols.iter().enumerate() {
+                        for (l, v) in col[k..n].iter().enumerate() {
+                            x[c][l] = *v;
+                        }
+                    }
+                }
+                let [own, rest, ratio, alpha, weight, reservation] = x;
+                for l in 0..LANES {
+                    // P = 1/(1 + rest·exp(−x)) is exact (1) when the vendor is the only option
+                    // (rest = 0) and free of overflow at any price; above the agent's reservation
+                    // price the agent buys nothing. Σ_j m_j·∂q_j/∂p_i = α·P·(1 − P)·ratio, where
+                    // ratio = Σ_j m_j·w·vol_j·e_j / rest (P_j = (e_j/rest)·(1 − P)).
+                    let share = 1.0 / (1.0 + rest[l] * exp_fast(alpha[l] * p - own[l]));
+                    let share = if p > reservation[l] { 0.0 } else { share };
+                    let vol = weight[l] * factor;
+                    let spread = alpha[l] * share * (1.0 - share);
+                    q[l] += vol * share;
+                    dq[l] += weight[l] * slope * share - vol * spread;
+                    rivals[l] += spread * ratio[l];
+                }
+                k += LANES;
             }
         }
-        out
+        let total = |x: [f64; LANES]| (x[0] + x[1]) + (x[2] + x[3]);
+        OwnPoint {
+            q: total(q),
+            dq: total(dq),
+            rivals_margin_slope: total(rivals),
+        }
     }
 }

@@ -276,3 +276,87 @@ events:
         assert!((nash.quantities[0] - 20.0).abs() < 1e-9);
     }
 }
+
+/// The oracle's own-price curve (what every best response and joint-profit step solves on)
+/// agrees with its quantities, computed separately, and with their numerical derivatives: in a
+/// market with two segments, linear and isoelastic volume demand,
+/// a captive segment, a self-hosting alternative and reservation prices.
+#[test]
+fn the_oracles_own_price_curve_agrees_with_its_quantities_and_their_slopes() {
+    let yaml = r#"
+name: mixed
+rounds: 1
+outside_option: { self_host: { quality: 1.2, price: 0.9 } }
+vendors:
+  - { name: A, model: { quality: 2.0 }, cost: { kind: linear, marginal: 0.6 } }
+  - { name: B, model: { quality: 1.7 }, cost: { kind: linear, marginal: 0.4 } }
+  - { name: C, model: { quality: 1.4 }, cost: { kind: linear, marginal: 0.3 } }
+segments:
+  - name: devs
+    agents: 37
+    price_sensitivity: { dist: lognormal, mu: 0.3, sigma: 0.5 }
+    quality_weight: { dist: uniform, low: 0.5, high: 2.5 }
+    base_volume_mtok: { dist: lognormal, mu: 0, sigma: 1 }
+    reservation_price: { dist: uniform, low: 1.5, high: 4.0 }
+    volume: { kind: linear, choke_price: 5.0 }
+  - name: firms
+    agents: 29
+    represents: 3
+    price_sensitivity: { dist: lognormal, mu: -0.5, sigma: 0.3 }
+    quality_weight: 1.5
+    volume: { kind: isoelastic, elasticity: 1.3, reference_price: 1.0, saturation_price: 0.05 }
+    outside_option: false
+"#;
+    let oracle = DemandOracle::from_scenario(&scenario(yaml));
+    let costs = [0.6, 0.4, 0.3];
+    let offered = [true; 3];
+    let base = [1.3, 1.1, 0.8];
+    let rivals_margin = |prices: &[f64], i: usize| -> f64 {
+        let q = oracle.quantities(prices, &offered);
+        (0..3)
+            .filter(|&j| j != i)
+            .map(|j| (prices[j] - costs[j]) * q[j])
+            .sum()
+    };
+    let mut skipped = 0;
+    for i in 0..3 {
+        let curve = oracle.curve(i, &base, &costs, &offered);
+        for p in [0.35, 0.9, 1.45, 2.2, 3.3] {
+            let at = |x: f64| {
+                let mut prices = base;
+                prices[i] = x;
+                prices
+            };
+            let point = pricewar::equilibrium::OwnPriceCurve::at(&curve, p);
+            let q = oracle.quantities(&at(p), &offered)[i];
+            assert!(
+                (point.q - q).abs() <= 1e-12 * q.abs().max(1e-12),
+                "{i} {p}: {} vs {q}",
+                point.q
+            );
+            // Central differences, away from the reservation prices' jumps.
+            let h = 1e-6;
+            let dq = (oracle.quantities(&at(p + h), &offered)[i]
+                - oracle.quantities(&at(p - h), &offered)[i])
+                / (2.0 * h);
+            let dm = (rivals_margin(&at(p + h), i) - rivals_margin(&at(p - h), i)) / (2.0 * h);
+            let crosses_a_kink = (oracle.quantities(&at(p + h), &offered)[i] - q).abs()
+                > 1e3 * h * (point.dq.abs() + 1.0);
+            if crosses_a_kink {
+                skipped += 1;
+                continue;
+            }
+            assert!(
+                (point.dq - dq).abs() <= 1e-5 * dq.abs().max(1.0),
+                "{i} {p}: dq {} vs {dq}",
+                point.dq
+            );
+            assert!(
+                (point.rivals_margin_slope - dm).abs() <= 1e-5 * dm.abs().max(1.0),
+                "{i} {p}: rivals {} vs {dm}",
+                point.rivals_margin_slope
+            );
+        }
+    }
+    assert!(skipped <= 2, "{skipped} of 15 points skipped");
+}
