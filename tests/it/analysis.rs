@@ -85,6 +85,18 @@ fn report_of(dir: &Path) -> Report {
     analysis::analyze(&analysis::open(dir).unwrap()).unwrap()
 }
 
+/// The report of a monthly run made of `rows` (no benchmarks, no consumer surplus).
+fn report_of_rows(rows: &[Row]) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    sweep_fixture::write_run(
+        dir.path(),
+        &handmade(0, rows, 0.0),
+        12.0,
+        serde_json::json!({}),
+    );
+    report_of(dir.path())
+}
+
 fn market_value(r: &Report, m: pricewar::analysis::metric::Metric) -> Option<f64> {
     r.groups[0].market(m).and_then(|s| s.mean)
 }
@@ -268,14 +280,7 @@ fn lerner_index_is_volume_weighted_over_priced_vendors() {
         (1, "B", None, 0.0, 1.0),
         (1, "Free", Some(0.0), 50.0, 1.0),
     ];
-    let dir = tempfile::tempdir().unwrap();
-    sweep_fixture::write_run(
-        dir.path(),
-        &handmade(0, &rows, 0.0),
-        12.0,
-        serde_json::json!({}),
-    );
-    let r = report_of(dir.path());
+    let r = report_of_rows(&rows);
     assert!(close(market_value(&r, market::LERNER_FINAL).unwrap(), 0.5));
     assert!(close(
         market_value(&r, market::LERNER_MEAN).unwrap(),
@@ -291,14 +296,7 @@ fn vendor_metrics_follow_their_definitions() {
         (1, "A", Some(3.0), 20.0, 1.0),
         (1, "B", None, 0.0, 1.0),
     ];
-    let dir = tempfile::tempdir().unwrap();
-    sweep_fixture::write_run(
-        dir.path(),
-        &handmade(0, &rows, 0.0),
-        12.0,
-        serde_json::json!({}),
-    );
-    let r = report_of(dir.path());
+    let r = report_of_rows(&rows);
     let g = &r.groups[0];
     let names: Vec<&str> = g.vendors.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["A", "B"], "scenario order");
@@ -344,14 +342,7 @@ fn edgeworth_statistics_count_cuts_rises_and_skew() {
         };
         rows.push((t, "C", c, if c.is_some() { 5.0 } else { 0.0 }, 0.1));
     }
-    let dir = tempfile::tempdir().unwrap();
-    sweep_fixture::write_run(
-        dir.path(),
-        &handmade(0, &rows, 0.0),
-        12.0,
-        serde_json::json!({}),
-    );
-    let r = report_of(dir.path());
+    let r = report_of_rows(&rows);
     let g = &r.groups[0];
     let c = |name: &str, m| g.change(name, m).and_then(|s| s.mean);
     let rel: Vec<f64> = path.windows(2).map(|w| (w[1] - w[0]) / w[0]).collect();

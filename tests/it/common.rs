@@ -83,3 +83,11 @@ pub fn pricewar() -> assert_cmd::Command {
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Runs `cmd`, which must fail without panicking, and returns what it printed on stderr.
+pub fn failure_stderr(cmd: &mut assert_cmd::Command) -> String {
+    let assert = cmd.assert().failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}

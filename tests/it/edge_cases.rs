@@ -152,16 +152,12 @@ segments:
     )
     .unwrap();
     let out = dir.path().join("out");
-    let assert = pricewar()
-        .args([
-            "run",
-            file.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .assert()
-        .failure();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = failure_stderr(pricewar().args([
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
     for fragment in [
         "huge.yaml",
         "overflowed",
@@ -175,18 +171,17 @@ segments:
     assert!(!out.exists());
 
     let sweep_out = dir.path().join("sweep");
-    let assert = pricewar()
-        .args([
-            "sweep",
-            file.to_str().unwrap(),
-            "--replicates",
-            "2",
-            "--out",
-        ])
-        .arg(&sweep_out)
-        .assert()
-        .failure();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = failure_stderr(
+        pricewar()
+            .args([
+                "sweep",
+                file.to_str().unwrap(),
+                "--replicates",
+                "2",
+                "--out",
+            ])
+            .arg(&sweep_out),
+    );
     assert!(
         stderr.contains("run 0") && stderr.contains("overflowed"),
         "{stderr}"
@@ -215,14 +210,13 @@ events:
     .unwrap();
     for _ in 0..3 {
         let out = dir.path().join("sweep");
-        let assert = pricewar()
-            .args(["sweep", file.to_str().unwrap(), "--jobs", "2", "--grid"])
-            .arg("rounds=600,2")
-            .arg("--out")
-            .arg(&out)
-            .assert()
-            .failure();
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        let stderr = failure_stderr(
+            pricewar()
+                .args(["sweep", file.to_str().unwrap(), "--jobs", "2", "--grid"])
+                .arg("rounds=600,2")
+                .arg("--out")
+                .arg(&out),
+        );
         assert!(
             stderr.contains("run 0:") && stderr.contains("round 1,"),
             "{stderr}"

@@ -35,8 +35,7 @@ fn rejects(yaml: &str, expected: &[&str]) {
         ],
         vec!["validate", file.to_str().unwrap()],
     ] {
-        let assert = pricewar().args(&args).assert().failure();
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        let stderr = failure_stderr(pricewar().args(&args));
         for e in expected {
             assert!(
                 stderr.contains(e),
@@ -219,11 +218,12 @@ fn non_positive_price_sensitivity_distribution_is_rejected() {
 fn missing_file_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let assert = pricewar()
-        .args(["run", "no/such/file.yaml", "--out", out.to_str().unwrap()])
-        .assert()
-        .failure();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = failure_stderr(pricewar().args([
+        "run",
+        "no/such/file.yaml",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
     assert!(
         stderr.contains("no/such/file.yaml") && stderr.contains("cannot read"),
         "{stderr}"
@@ -239,25 +239,18 @@ fn bad_override_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.yaml");
     std::fs::write(&file, GOOD).unwrap();
-    let assert = pricewar()
-        .args([
-            "validate",
-            file.to_str().unwrap(),
-            "--set",
-            "vendors[3].initial_price=1",
-        ])
-        .assert()
-        .failure();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = failure_stderr(pricewar().args([
+        "validate",
+        file.to_str().unwrap(),
+        "--set",
+        "vendors[3].initial_price=1",
+    ]));
     assert!(
         stderr.contains("vendors[3]") && stderr.contains("has 1 items"),
         "{stderr}"
     );
-    let assert = pricewar()
-        .args(["validate", file.to_str().unwrap(), "--set", "rounds=0"])
-        .assert()
-        .failure();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr =
+        failure_stderr(pricewar().args(["validate", file.to_str().unwrap(), "--set", "rounds=0"]));
     assert!(
         stderr.contains("rounds") && stderr.contains("value given on the command line"),
         "{stderr}"
@@ -272,11 +265,7 @@ fn several_problems_are_all_reported() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.yaml");
     std::fs::write(&file, yaml).unwrap();
-    let assert = pricewar()
-        .args(["validate", file.to_str().unwrap()])
-        .assert()
-        .failure();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = failure_stderr(pricewar().args(["validate", file.to_str().unwrap()]));
     assert!(
         stderr.contains("bad.yaml:8: vendors[0].cost.marginal"),
         "{stderr}"
@@ -378,14 +367,13 @@ fn absurd_thread_and_job_counts_are_refused() {
         vec!["run", "scenarios/textbook.yaml", "--threads", "100000"],
         vec!["sweep", "scenarios/undercut-sweep.yaml", "--jobs", "100000"],
     ] {
-        let assert = pricewar()
-            .args(&args)
-            .arg("--out")
-            .arg(&out)
-            .current_dir(root())
-            .assert()
-            .failure();
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        let stderr = failure_stderr(
+            pricewar()
+                .args(&args)
+                .arg("--out")
+                .arg(&out)
+                .current_dir(root()),
+        );
         assert!(stderr.contains("100000: at most"), "{stderr}");
         assert!(!out.exists());
     }

@@ -245,17 +245,16 @@ fn a_sweep_killed_and_resumed_equals_an_uninterrupted_one() {
 
     // Without --resume the directory is refused and left alone.
     let before = files(&killed);
-    let assert = pricewar()
-        .args([
-            "sweep",
-            file.to_str().unwrap(),
-            "--out",
-            killed.to_str().unwrap(),
-        ])
-        .args(["--quiet", "--runs-per-part", "5"])
-        .assert()
-        .failure();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = failure_stderr(
+        pricewar()
+            .args([
+                "sweep",
+                file.to_str().unwrap(),
+                "--out",
+                killed.to_str().unwrap(),
+            ])
+            .args(["--quiet", "--runs-per-part", "5"]),
+    );
     assert!(stderr.contains("--resume"), "{stderr}");
     assert_eq!(files(&killed), before);
 
@@ -326,8 +325,7 @@ fn a_shard_that_is_running_is_not_run_twice() {
         if resume {
             cmd.arg("--resume");
         }
-        let assert = cmd.assert().failure();
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        let stderr = failure_stderr(&mut cmd);
         for fragment in [
             "shard 0/2 is being run by another pricewar process",
             &format!("process {pid} on host"),
@@ -580,17 +578,16 @@ fn refuses(yaml: &str, args: &[&str], expected: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let file = write_market(dir.path(), yaml);
     let out = dir.path().join("out");
-    let assert = pricewar()
-        .args([
-            "sweep",
-            file.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .args(args)
-        .assert()
-        .failure();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = failure_stderr(
+        pricewar()
+            .args([
+                "sweep",
+                file.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .args(args),
+    );
     for e in expected {
         assert!(stderr.contains(e), "message lacks {e:?}:\n{stderr}");
     }
@@ -599,11 +596,7 @@ fn refuses(yaml: &str, args: &[&str], expected: &[&str]) {
     assert!(!out.exists(), "output was written for a bad sweep");
     if args.is_empty() {
         // `validate` plans the sweep block too.
-        let assert = pricewar()
-            .args(["validate", file.to_str().unwrap()])
-            .assert()
-            .failure();
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        let stderr = failure_stderr(pricewar().args(["validate", file.to_str().unwrap()]));
         for e in expected {
             assert!(
                 stderr.contains(e),
@@ -746,18 +739,17 @@ fn an_output_directory_of_another_sweep_is_refused() {
         vec!["--resume", "--shard", "0/2"],
         vec!["--resume", "--seed", "12"],
     ] {
-        let assert = pricewar()
-            .args([
-                "sweep",
-                file.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ])
-            .args(["--quiet", "--runs-per-part", "5"])
-            .args(&extra)
-            .assert()
-            .failure();
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        let stderr = failure_stderr(
+            pricewar()
+                .args([
+                    "sweep",
+                    file.to_str().unwrap(),
+                    "--out",
+                    out.to_str().unwrap(),
+                ])
+                .args(["--quiet", "--runs-per-part", "5"])
+                .args(&extra),
+        );
         assert!(
             stderr.contains("holds a different sweep"),
             "{extra:?}: {stderr}"
@@ -776,16 +768,12 @@ fn an_output_directory_of_another_sweep_is_refused() {
         ])
         .assert()
         .success();
-    let assert = pricewar()
-        .args([
-            "sweep",
-            file.to_str().unwrap(),
-            "--out",
-            single.to_str().unwrap(),
-        ])
-        .assert()
-        .failure();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = failure_stderr(pricewar().args([
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        single.to_str().unwrap(),
+    ]));
     assert!(
         stderr.contains("does not hold a pricewar sweep"),
         "{stderr}"
@@ -796,13 +784,12 @@ fn an_output_directory_of_another_sweep_is_refused() {
 fn sampling_flags_without_ranges_ask_for_ranges() {
     // undercut-sweep.yaml has a grid and no `sample:` block.
     for flags in [["--sample-method", "latin_hypercube"], ["--points", "4"]] {
-        let assert = pricewar()
-            .args(["sweep", "scenarios/undercut-sweep.yaml", "--plan"])
-            .args(flags)
-            .current_dir(root())
-            .assert()
-            .failure();
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        let stderr = failure_stderr(
+            pricewar()
+                .args(["sweep", "scenarios/undercut-sweep.yaml", "--plan"])
+                .args(flags)
+                .current_dir(root()),
+        );
         assert!(
             stderr.contains(flags[0])
                 && stderr.contains("needs ranges")
@@ -829,24 +816,23 @@ fn a_sweep_of_another_build_is_not_resumed() {
     manifest["fingerprint"] = "0000000000000000".into();
     std::fs::write(&manifest_path, manifest.to_string()).unwrap();
     let before = files(&out);
-    let assert = pricewar()
-        .args([
-            "sweep",
-            file.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .args([
-            "--quiet",
-            "--runs-per-part",
-            "5",
-            "--shard",
-            "1/2",
-            "--resume",
-        ])
-        .assert()
-        .failure();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = failure_stderr(
+        pricewar()
+            .args([
+                "sweep",
+                file.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .args([
+                "--quiet",
+                "--runs-per-part",
+                "5",
+                "--shard",
+                "1/2",
+                "--resume",
+            ]),
+    );
     assert!(
         stderr.contains("built from other source") && stderr.contains("0123456789abcdef"),
         "{stderr}"
