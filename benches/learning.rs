@@ -4,8 +4,9 @@
 //! Run with `cargo bench --bench learning`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use pricewar::learning::{Session, learners_game};
+use pricewar::learning::Session;
 use pricewar::sim::Simulation;
+use pricewar::sim::learners_game;
 use std::time::Duration;
 
 const PERIODS: u64 = 1_000_000;

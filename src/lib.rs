@@ -29,9 +29,12 @@
 
 pub mod analysis;
 pub mod app;
+pub mod check;
 pub mod cost;
 pub mod demand;
+pub mod dist;
 pub mod equilibrium;
+pub mod events;
 pub mod learning;
 pub mod metrics;
 pub mod model;

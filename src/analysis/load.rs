@@ -487,19 +487,7 @@ fn scenario_settings(path: &Path) -> Result<ScenarioSettings, AnalysisError> {
         });
     }
     let name = scenario::load::text_at(&text, path, "name").map_err(meta)?;
-    let tree = scenario::load::parse_tree(&text, path).map_err(meta)?;
-    let ranges = scenario::load::get_path(&tree, "sweep.sample.ranges")
-        .and_then(|r| r.as_mapping())
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| {
-                    let bound = |b: &str| v.get(b).and_then(|x| x.as_f64());
-                    k.as_str()
-                        .map(|k| (k.to_string(), bound("low").zip(bound("high"))))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let ranges = scenario::load::sampled_ranges(&text, path).map_err(meta)?;
     Ok(ScenarioSettings {
         name,
         rounds_per_year: rpy,

@@ -4,5 +4,7 @@ pub mod choice;
 pub mod ration;
 pub mod volume;
 
-pub use choice::{BuyerRows, OfferBook, SegmentOffer, choose_all};
-pub use volume::VolumeDemand;
+pub use choice::{
+    BuyerRows, ChoiceMode, OfferBook, SegmentOffer, SegmentTally, TallyLayout, choose_all,
+};
+pub use volume::{VolumeDemand, VolumeSpec};

@@ -10,11 +10,9 @@
 //! vendor is over capacity (at most once per vendor). Every buyer's fallback is recomputed from
 //! its first choice and the list of rationing steps, so the result does not depend on threads.
 
-use super::choice::{BuyerRows, CHUNK, NOT_OFFERED, OfferBook};
-use crate::model::CurrentChoice;
+use super::choice::{BuyerRows, CHUNK, ChoiceMode, NONE, NOT_OFFERED, OUTSIDE, OfferBook};
 use crate::numerics::exp_fast;
 use crate::rng::uniform_at;
-use crate::scenario::ChoiceMode;
 use rayon::prelude::*;
 
 /// Vendors that filled up at one step, with the fraction of their demand each serves.
@@ -29,7 +27,7 @@ pub struct RationStep {
 #[allow(clippy::too_many_arguments)]
 pub fn ration_all(
     rows: BuyerRows,
-    choice: &[CurrentChoice],
+    choice: &[u32],
     alloc: &[f64],
     book: &OfferBook,
     steps: &[RationStep],
@@ -53,12 +51,12 @@ pub fn ration_all(
         let mut w = vec![0.0; stride];
         let mut closed = vec![false; stride - 1];
         for i in lo..hi {
-            let seg = rows.segment[i].0 as usize;
+            let seg = rows.segment[i] as usize;
             let so = &book.segments[seg];
             x.fill(0.0);
             match so.mode {
-                ChoiceMode::Sample => match choice[i].0 {
-                    CurrentChoice::OUTSIDE | CurrentChoice::NONE => {}
+                ChoiceMode::Sample => match choice[i] {
+                    OUTSIDE | NONE => {}
                     j => x[j as usize] = 1.0,
                 },
                 ChoiceMode::Expected => {
@@ -89,7 +87,7 @@ pub fn ration_all(
                         }
                     }
                     ChoiceMode::Sample => {
-                        let u = uniform_at(key, (rows.id[i].0 as u64) << 6 | t as u64) * total;
+                        let u = uniform_at(key, (rows.id[i] as u64) << 6 | t as u64) * total;
                         let mut acc = 0.0;
                         // The last option with weight takes the draw if rounding leaves it over.
                         let mut pick = usize::MAX;
@@ -109,7 +107,7 @@ pub fn ration_all(
                 }
             }
             let t = &mut part[seg * per_seg..(seg + 1) * per_seg];
-            let base = rows.base[i].0;
+            let base = rows.base[i];
             let mut bought = 0.0;
             for j in 0..stride - 1 {
                 if x[j] > 0.0 {
@@ -153,7 +151,7 @@ fn fallback_weights(
     closed: &[bool],
     w: &mut [f64],
 ) -> f64 {
-    let (alpha, theta, res) = (rows.alpha[i].0, rows.theta[i].0, rows.reservation[i].0);
+    let (alpha, theta, res) = (rows.alpha[i], rows.theta[i], rows.reservation[i]);
     let v = w.len() - 1;
     w.fill(f64::NEG_INFINITY);
     let mut mx = f64::NEG_INFINITY;

@@ -1,8 +1,6 @@
 //! The benchmarks of a simulated market: what theory predicts for it right now.
 
-use super::{DemandModel, DemandOracle, joint_prices, monopoly_price, nash_prices};
-use crate::model::*;
-use bevy_ecs::prelude::*;
+use super::{DemandModel, joint_prices, monopoly_price, nash_prices};
 use serde::Serialize;
 
 /// Prices and profits at one benchmark, by vendor (vendors out of the market: null price).
@@ -121,33 +119,4 @@ pub fn solve_benchmarks<M: DemandModel>(
         nash,
         joint,
     }
-}
-
-/// The benchmarks of a world's market in its current round: its vendors in the market, their
-/// current marginal costs and capacities, its buyers (up to `max_agents` of them).
-pub fn market_benchmarks(world: &mut World, max_agents: usize) -> Benchmarks {
-    let oracle = DemandOracle::from_world(world, max_agents);
-    let board = world.resource::<MarketBoard>().clone();
-    let round = world.resource::<RoundClock>().round;
-    let mut caps = vec![None; board.names.len()];
-    let mut q = world.query::<(&Vendor, &Capacity)>();
-    for (v, c) in q.iter(world) {
-        caps[v.index] = c.mtok_per_round;
-    }
-    let agents = oracle.agents();
-    let at_cost: Vec<bool> = board
-        .self_host_multiple
-        .iter()
-        .map(Option::is_some)
-        .collect();
-    solve_benchmarks(
-        &oracle,
-        round,
-        board.names.clone(),
-        agents,
-        &board.marginal_cost,
-        &board.active,
-        &at_cost,
-        &caps,
-    )
 }

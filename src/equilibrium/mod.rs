@@ -12,9 +12,9 @@ mod linear;
 mod oracle;
 mod solve;
 
-pub use benchmarks::{Benchmark, Benchmarks, market_benchmarks, solve_benchmarks};
+pub use benchmarks::{Benchmark, Benchmarks, solve_benchmarks};
 pub use linear::LinearSystem;
-pub use oracle::DemandOracle;
+pub use oracle::{AgentTraits, DemandOracle, SegmentDemand};
 pub use solve::{best_response, joint_prices, maximise_unimodal, monopoly_price, nash_prices};
 
 /// The demand facing one vendor as its own price varies, the others held fixed.

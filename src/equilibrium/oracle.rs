@@ -2,11 +2,7 @@
 
 use super::{DemandModel, OwnPoint, OwnPriceCurve};
 use crate::demand::VolumeDemand;
-use crate::model::*;
 use crate::numerics::exp_fast;
-use crate::scenario::Scenario;
-use crate::sim::Simulation;
-use bevy_ecs::prelude::*;
 
 /// One buyer agent as the oracle sees it; `weight` folds in its base volume, the customers it
 /// represents and the agents it stands for in a sample.
@@ -17,6 +13,34 @@ struct Agent {
     theta: f64,
     reservation: f64,
     weight: f64,
+}
+
+/// A buyer agent's traits, as the oracle is given them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AgentTraits {
+    /// Segment index.
+    pub segment: usize,
+    /// α.
+    pub alpha: f64,
+    /// θ.
+    pub theta: f64,
+    /// Reservation price, USD per Mtok (infinite: none).
+    pub reservation: f64,
+    /// Base volume, Mtok per round per customer.
+    pub base: f64,
+}
+
+/// What the oracle needs to know of a segment.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SegmentDemand {
+    /// Customers per agent.
+    pub represents: f64,
+    /// Whether its buyers have the outside option.
+    pub outside: bool,
+    /// Volume demand.
+    pub volume: VolumeDemand,
+    /// Volume multiplier from growth and shocks so far.
+    pub scale: f64,
 }
 
 /// Expected (noise-free) demand of the market's buyers at any prices: every agent's logit choice
@@ -58,25 +82,17 @@ impl DemandOracle {
     /// Agents an oracle keeps by default.
     pub const DEFAULT_MAX_AGENTS: usize = 20_000;
 
-    /// The oracle of a world's current buyers, qualities and outside option.
-    pub fn from_world(world: &mut World, max_agents: usize) -> Self {
-        let book = world.resource::<SegmentBook>().clone();
-        let mut q = world.query::<(
-            &BuyerId,
-            &SegmentIndex,
-            &PriceSensitivity,
-            &QualityWeight,
-            &ReservationPrice,
-            &BaseVolume,
-        )>();
-        let mut all: Vec<_> = q
-            .iter(world)
-            .map(|(id, s, a, t, r, b)| (id.0, s.0 as usize, a.0, t.0, r.0, b.0))
-            .collect();
-        if !all.is_sorted_by_key(|x| x.0) {
-            all.sort_by_key(|x| x.0);
-        }
-        let n = all.len();
+    /// The oracle of a population of buyers (`agents`, in id order) in `segments`, facing
+    /// vendors of `quality` and the self-hosting alternatives `self_host`; a population larger
+    /// than `max_agents` is represented by an evenly spaced sample.
+    pub fn new(
+        agents: &[AgentTraits],
+        segments: &[SegmentDemand],
+        max_agents: usize,
+        quality: &[f64],
+        self_host: Vec<(f64, f64)>,
+    ) -> Self {
+        let n = agents.len();
         let keep = max_agents.max(1);
         let step = if n > keep {
             n as f64 / keep as f64
@@ -91,24 +107,24 @@ impl DemandOracle {
         let agents: Vec<Agent> = picks
             .into_iter()
             .map(|ix| {
-                let (_, s, a, t, r, b) = all[ix];
-                let seg = &book.segments[s];
+                let a = agents[ix];
+                let seg = &segments[a.segment];
                 Agent {
-                    segment: s,
-                    alpha: a,
-                    theta: t,
-                    reservation: r,
-                    weight: b * seg.represents * step,
+                    segment: a.segment,
+                    alpha: a.alpha,
+                    theta: a.theta,
+                    reservation: a.reservation,
+                    weight: a.base * seg.represents * step,
                 }
             })
             .collect();
         let mut agents = agents;
         agents.sort_by_key(|a| a.segment);
-        let mut segments: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        let mut ranges: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
         for (k, a) in agents.iter().enumerate() {
-            match segments.last_mut() {
+            match ranges.last_mut() {
                 Some((s, r)) if *s == a.segment => r.end = k + 1,
-                _ => segments.push((a.segment, k..k + 1)),
+                _ => ranges.push((a.segment, k..k + 1)),
             }
         }
         let mut kinks: Vec<f64> = agents
@@ -121,46 +137,28 @@ impl DemandOracle {
         if kinks.len() > MAX_KINKS {
             kinks.clear();
         }
-        let mut me = Self {
+        Self {
             kinks,
-            segments,
+            segments: ranges,
             alpha: agents.iter().map(|a| a.alpha).collect(),
             theta: agents.iter().map(|a| a.theta).collect(),
             weight: agents.iter().map(|a| a.weight).collect(),
             reservation: agents.iter().map(|a| a.reservation).collect(),
             agents,
-            outside: book.segments.iter().map(|s| s.outside).collect(),
-            volume: book.segments.iter().map(|s| s.volume).collect(),
-            scale: Vec::new(),
-            quality: Vec::new(),
-            self_host: Vec::new(),
-        };
-        me.refresh(
-            world.resource::<MarketBoard>(),
-            world.resource::<OutsideOption>(),
-            &book,
-        );
-        me
+            outside: segments.iter().map(|s| s.outside).collect(),
+            volume: segments.iter().map(|s| s.volume).collect(),
+            scale: segments.iter().map(|s| s.scale).collect(),
+            quality: quality.to_vec(),
+            self_host,
+        }
     }
 
     /// Brings qualities, self-hosting alternatives and segment volume growth up to date (the
     /// agents themselves are kept).
-    pub fn refresh(&mut self, board: &MarketBoard, outside: &OutsideOption, book: &SegmentBook) {
-        self.quality.clone_from(&board.quality);
-        self.scale = book.segments.iter().map(|s| s.volume_scale).collect();
-        self.self_host.clone_from(&outside.self_host);
-        for j in 0..board.names.len() {
-            if let (true, Some(m)) = (board.active[j], board.self_host_multiple[j]) {
-                self.self_host
-                    .push((board.quality[j], board.marginal_cost[j] * m));
-            }
-        }
-    }
-
-    /// The oracle of a scenario's market at round 0.
-    pub fn from_scenario(scenario: &Scenario) -> Self {
-        let mut sim = Simulation::new(scenario, 0);
-        Self::from_world(sim.world_mut(), Self::DEFAULT_MAX_AGENTS)
+    pub fn refresh(&mut self, quality: &[f64], self_host: Vec<(f64, f64)>, scale: Vec<f64>) {
+        self.quality = quality.to_vec();
+        self.scale = scale;
+        self.self_host = self_host;
     }
 
     /// Agents in the oracle.

@@ -12,9 +12,9 @@
 //! model its rounds use, and the loop only looks them up. Q-tables are flat, greedy actions and
 //! row maxima are cached, and nothing is allocated per period.
 
-mod train;
+mod report;
 
-pub use train::{LearnersGame, LearningReport, learners_game, train};
+pub use report::{LearnersGame, LearningReport};
 
 use crate::rng::{Purpose, bits_at, stream_key};
 

@@ -1,9 +1,8 @@
 //! Market-wide resources.
 
-use crate::demand::{OfferBook, VolumeDemand};
+use super::buyer::TraitDists;
+use crate::demand::{ChoiceMode, OfferBook, VolumeDemand};
 use crate::equilibrium::DemandOracle;
-use crate::scenario::EventSpec;
-use crate::scenario::{ChoiceMode, SegmentSpec};
 use bevy_ecs::prelude::*;
 
 /// Fixed facts about the run.
@@ -52,8 +51,8 @@ pub struct MarketBoard {
 pub struct SegmentRules {
     /// Name.
     pub name: String,
-    /// The spec (trait distributions for agents spawned by growth).
-    pub spec: SegmentSpec,
+    /// Where its agents' traits come from (agents spawned by growth draw from them too).
+    pub traits: TraitDists,
     /// Choice mode.
     pub mode: ChoiceMode,
     /// Outside option available.
@@ -91,6 +90,20 @@ pub struct SegmentBook {
 pub struct OutsideOption {
     /// (quality, USD per Mtok).
     pub self_host: Vec<(f64, f64)>,
+}
+
+impl OutsideOption {
+    /// Every self-hosting alternative this round: the outside option's own, then each
+    /// open-weight host in the market's model at its self-hosting cost.
+    pub fn with_hosts(&self, board: &MarketBoard) -> Vec<(f64, f64)> {
+        let mut all = self.self_host.clone();
+        for j in 0..board.names.len() {
+            if let (true, Some(multiple)) = (board.active[j], board.self_host_multiple[j]) {
+                all.push((board.quality[j], board.marginal_cost[j] * multiple));
+            }
+        }
+        all
+    }
 }
 
 /// What buyers can choose from this round.
@@ -132,7 +145,7 @@ impl Default for Execution {
 }
 
 /// Policies in force this round, by vendor index (recomputed from the events every round).
-#[derive(Resource, Clone, Debug, Default)]
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
 pub struct Policy {
     /// Price floor, USD per Mtok.
     pub price_floor: Vec<Option<f64>>,
@@ -140,13 +153,6 @@ pub struct Policy {
     pub subsidy_per_mtok: Vec<f64>,
     /// Fraction of GPU cost paid by the state.
     pub compute_subsidy: Vec<f64>,
-}
-
-/// The scenario's events, in round order.
-#[derive(Resource, Clone, Debug, Default)]
-pub struct EventBook {
-    /// Events.
-    pub events: Vec<EventSpec>,
 }
 
 /// The scenario's demand as strategies see it (present only when a strategy needs it).

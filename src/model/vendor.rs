@@ -1,7 +1,7 @@
 //! Vendor components.
 
+use crate::check::Checker;
 use crate::cost::{CostCurve, CostDrivers};
-use crate::scenario::CostSpec;
 use crate::strategy::Strategy;
 use bevy_ecs::prelude::*;
 
@@ -22,9 +22,7 @@ pub struct ModelCard {
 /// A vendor's cost curve and what moves it.
 #[derive(Component, Clone, Debug)]
 pub struct Costs {
-    /// The cost spec the curve was built from (model releases rebuild the curve from it).
-    pub spec: CostSpec,
-    /// The curve.
+    /// The curve (a model release replaces it).
     pub curve: CostCurve,
     /// Trend, learning and shock multipliers.
     pub drivers: CostDrivers,
@@ -86,12 +84,35 @@ pub enum CapacityRule {
 }
 
 impl CapacityRule {
-    /// From the `gpus` / `mtok_per_round` keys (validated: at most one is set).
+    /// From the `gpus` / `mtok_per_round` keys (checked: at most one is set).
     pub fn from_keys(gpus: Option<f64>, mtok: Option<f64>) -> Self {
         match (gpus, mtok) {
             (Some(g), _) => CapacityRule::Gpus(g),
             (None, Some(m)) => CapacityRule::Mtok(m),
             (None, None) => CapacityRule::Unlimited,
+        }
+    }
+
+    /// Checks the `gpus` / `mtok_per_round` keys at key path `at`; `compute` tells whether the
+    /// vendor's costs are derived from compute (GPUs need them).
+    pub fn check(gpus: Option<f64>, mtok: Option<f64>, compute: bool, at: &str, c: &mut Checker) {
+        if gpus.is_some() && mtok.is_some() {
+            c.fail(
+                &format!("{at}.gpus"),
+                "give either `gpus` or `mtok_per_round`, not both",
+            );
+        }
+        if let Some(g) = gpus {
+            c.non_negative(&format!("{at}.gpus"), g);
+            if !compute {
+                c.fail(
+                    &format!("{at}.gpus"),
+                    "capacity in GPUs needs `compute` costs; use `mtok_per_round`",
+                );
+            }
+        }
+        if let Some(m) = mtok {
+            c.non_negative(&format!("{at}.mtok_per_round"), m);
         }
     }
 }
@@ -129,3 +150,30 @@ pub struct Outcome {
     /// Profit = revenue + subsidy − variable − fixed − training, USD.
     pub profit_usd: f64,
 }
+
+/// The components a vendor is spawned with.
+#[derive(Bundle, Debug)]
+pub struct VendorBundle {
+    /// Position in the vendor list.
+    pub vendor: Vendor,
+    /// Cost curve and drivers.
+    pub costs: Costs,
+    /// Model.
+    pub card: ModelCard,
+    /// Posted price.
+    pub price: Price,
+    /// Cash.
+    pub finances: Finances,
+    /// In the market or not.
+    pub presence: Presence,
+    /// Strategy.
+    pub pricing: Pricing,
+    /// Last outcome.
+    pub outcome: Outcome,
+    /// Capacity.
+    pub capacity: Capacity,
+}
+
+/// Each vendor's entity, by vendor index.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct VendorEntities(pub Vec<Entity>);

@@ -1,7 +1,7 @@
 //! Scenario errors: each names the file, the key path and the line, and says what is allowed.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// One thing wrong with a scenario.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,5 +87,38 @@ impl ScenarioError {
             ScenarioError::Invalid { problems, .. } => problems,
             _ => &[],
         }
+    }
+}
+
+/// One problem at `key` (line `line`) of `path`.
+pub(crate) fn invalid(path: &Path, key: &str, line: Option<usize>, message: &str) -> ScenarioError {
+    ScenarioError::Invalid {
+        file: path.to_path_buf(),
+        problems: vec![Problem {
+            path: key.to_string(),
+            line,
+            message: message.to_string(),
+        }],
+    }
+}
+
+/// Adds "(value given on the command line)" when the key, or one of its ancestors, was set by
+/// `--set`, `--seed` or `--rounds`.
+pub(crate) fn note_override(message: String, key: &str, overridden: &[String]) -> String {
+    let hit = overridden.iter().any(|o| {
+        key == o || key.starts_with(&format!("{o}.")) || key.starts_with(&format!("{o}["))
+    });
+    if hit {
+        format!("{message} (value given on the command line)")
+    } else {
+        message
+    }
+}
+
+/// serde_yaml appends " at line L column C" to messages; the line is reported separately.
+pub(crate) fn strip_location(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
     }
 }

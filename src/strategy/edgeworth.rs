@@ -4,9 +4,31 @@
 //! alternate rounds (even-indexed vendors in even rounds, odd ones in odd rounds) and hold their
 //! price in between; with simultaneous moves two undercutters leapfrog instead of cycling.
 
-use super::{Floor, PricingContext};
+use super::{Floor, FloorSpec, Observation, PricingContext, PricingRule};
+use crate::check::Checker;
+use serde::{Deserialize, Serialize};
 
-/// Edgeworth-cycle pricing.
+/// The `edgeworth` block.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EdgeworthSpec {
+    /// Cut as a fraction of the cheapest rival's price, in (0, 1).
+    pub step: f64,
+    /// Floor.
+    #[serde(default)]
+    pub floor: FloorSpec,
+    /// Markup over marginal cost of the price it relents to, > 0.
+    pub relent_markup: f64,
+    /// Probability of relenting in a round when rivals are at the floor, in (0, 1].
+    #[serde(default = "half")]
+    pub relent_probability: f64,
+}
+
+fn half() -> f64 {
+    0.5
+}
+
+/// Edgeworth cycles.
 #[derive(Clone, Debug)]
 pub struct Edgeworth {
     step: f64,
@@ -16,7 +38,8 @@ pub struct Edgeworth {
 }
 
 impl Edgeworth {
-    /// Cut by `step`; relent to marginal cost × (1 + relent_markup) with `relent_probability`.
+    /// Undercut by `step` to `floor`; relent to cost × (1 + `relent_markup`) with probability
+    /// `relent_probability` per round once the rivals are at the floor.
     pub fn new(step: f64, floor: Floor, relent_markup: f64, relent_probability: f64) -> Self {
         Self {
             step,
@@ -25,9 +48,37 @@ impl Edgeworth {
             relent_probability,
         }
     }
+}
 
-    /// This round's price.
-    pub fn price(&self, ctx: &PricingContext) -> f64 {
+impl PricingRule for Edgeworth {
+    type Spec = EdgeworthSpec;
+
+    fn check(spec: &EdgeworthSpec, at: &str, c: &mut Checker) {
+        c.range(&format!("{at}.step"), spec.step, 0.0, 1.0, true, true);
+        spec.floor.check(&format!("{at}.floor"), c);
+        c.positive(&format!("{at}.relent_markup"), spec.relent_markup);
+        c.range(
+            &format!("{at}.relent_probability"),
+            spec.relent_probability,
+            0.0,
+            1.0,
+            true,
+            false,
+        );
+    }
+
+    fn build(spec: &EdgeworthSpec) -> Self {
+        Self::new(
+            spec.step,
+            Floor::from_spec(&spec.floor),
+            spec.relent_markup,
+            spec.relent_probability,
+        )
+    }
+
+    /// In its off rounds the vendor holds its price; in its on rounds it undercuts, or at the
+    /// floor relents (or waits).
+    fn price(&mut self, ctx: &PricingContext) -> f64 {
         if (ctx.round as usize + ctx.me) % 2 == 1 {
             return ctx.own_last_price();
         }
@@ -45,6 +96,12 @@ impl Edgeworth {
             floor
         }
     }
+
+    fn observe(&mut self, _obs: &Observation) {}
+
+    fn needs_demand(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]
@@ -54,13 +111,11 @@ mod tests {
 
     #[test]
     fn undercuts_until_the_floor_then_relents_or_waits() {
-        let e = Edgeworth::new(0.1, Floor::at_cost(), 1.0, 1.0);
+        let mut e = Edgeworth::new(0.1, Floor::at_cost(), 1.0, 1.0);
         assert!((e.price(&ctx(2, 1.0, &[1.5, 1.5], &[true, true])) - 1.35).abs() < 1e-12);
-        // Rival at the floor: relent to 2 × cost.
         assert_eq!(e.price(&ctx(2, 1.0, &[1.0, 1.05], &[true, true])), 2.0);
-        let wait = Edgeworth::new(0.1, Floor::at_cost(), 1.0, 0.0);
+        let mut wait = Edgeworth::new(0.1, Floor::at_cost(), 1.0, 0.0);
         assert_eq!(wait.price(&ctx(2, 1.0, &[1.0, 1.05], &[true, true])), 1.0);
-        // Not its turn: it holds.
         assert_eq!(e.price(&ctx(1, 1.0, &[1.7, 1.5], &[true, true])), 1.7);
     }
 }

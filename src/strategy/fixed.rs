@@ -1,21 +1,41 @@
 //! `fixed`: a constant price.
 
-use super::PricingContext;
+use super::{Observation, PricingContext, PricingRule};
+use crate::check::Checker;
+use serde::{Deserialize, Serialize};
 
-/// A constant price, USD per Mtok.
+/// The `fixed` block.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixedSpec {
+    /// USD per Mtok.
+    pub price: f64,
+}
+
+/// A constant price.
 #[derive(Clone, Debug)]
 pub struct Fixed {
     price: f64,
 }
 
-impl Fixed {
-    /// A constant `price`.
-    pub fn new(price: f64) -> Self {
-        Self { price }
+impl PricingRule for Fixed {
+    type Spec = FixedSpec;
+
+    fn check(spec: &FixedSpec, at: &str, c: &mut Checker) {
+        c.non_negative(&format!("{at}.price"), spec.price);
     }
 
-    /// The constant.
-    pub fn price(&self, _ctx: &PricingContext) -> f64 {
+    fn build(spec: &FixedSpec) -> Self {
+        Self { price: spec.price }
+    }
+
+    fn price(&mut self, _ctx: &PricingContext) -> f64 {
         self.price
+    }
+
+    fn observe(&mut self, _obs: &Observation) {}
+
+    fn needs_demand(&self) -> bool {
+        false
     }
 }

@@ -1,6 +1,39 @@
-//! Price floors of reactive strategies.
+//! Price floors of reactive strategies: the higher of marginal cost × (1 + markup) and an
+//! absolute price.
 
-use crate::scenario::FloorSpec;
+use crate::check::Checker;
+use serde::{Deserialize, Serialize};
+
+/// A floor as written in a strategy block.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FloorSpec {
+    /// Floor as a markup over marginal cost (0 = at cost; -0.5 = half of cost), > -1.
+    #[serde(default)]
+    pub markup: f64,
+    /// Absolute floor, USD per Mtok.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+}
+
+impl Default for FloorSpec {
+    fn default() -> Self {
+        Self {
+            markup: 0.0,
+            price: None,
+        }
+    }
+}
+
+impl FloorSpec {
+    /// Checks the floor at key path `at`.
+    pub fn check(&self, at: &str, c: &mut Checker) {
+        c.markup(&format!("{at}.markup"), self.markup);
+        if let Some(price) = self.price {
+            c.non_negative(&format!("{at}.price"), price);
+        }
+    }
+}
 
 /// The higher of marginal cost × (1 + markup) and an absolute price.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -10,7 +43,7 @@ pub struct Floor {
 }
 
 impl Floor {
-    /// From a scenario floor.
+    /// From a strategy block's floor.
     pub fn from_spec(f: &FloorSpec) -> Self {
         Self {
             markup: f.markup,

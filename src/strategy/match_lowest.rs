@@ -1,6 +1,17 @@
 //! `match_lowest`: match the cheapest rival's last price, never below the floor.
 
-use super::{Floor, PricingContext};
+use super::{Floor, FloorSpec, Observation, PricingContext, PricingRule};
+use crate::check::Checker;
+use serde::{Deserialize, Serialize};
+
+/// The `match_lowest` block.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchLowestSpec {
+    /// Floor.
+    #[serde(default)]
+    pub floor: FloorSpec,
+}
 
 /// Price matching.
 #[derive(Clone, Debug)]
@@ -13,15 +24,33 @@ impl MatchLowest {
     pub fn new(floor: Floor) -> Self {
         Self { floor }
     }
+}
+
+impl PricingRule for MatchLowest {
+    type Spec = MatchLowestSpec;
+
+    fn check(spec: &MatchLowestSpec, at: &str, c: &mut Checker) {
+        spec.floor.check(&format!("{at}.floor"), c);
+    }
+
+    fn build(spec: &MatchLowestSpec) -> Self {
+        Self::new(Floor::from_spec(&spec.floor))
+    }
 
     /// max(floor, min(own last, cheapest rival)); alone, the last price.
-    pub fn price(&self, ctx: &PricingContext) -> f64 {
+    fn price(&mut self, ctx: &PricingContext) -> f64 {
         let floor = self.floor.at(ctx.marginal_cost);
         let own = ctx.own_last_price();
         match ctx.lowest_rival_price() {
             Some(low) => low.min(own).max(floor),
             None => own.max(floor),
         }
+    }
+
+    fn observe(&mut self, _obs: &Observation) {}
+
+    fn needs_demand(&self) -> bool {
+        false
     }
 }
 
@@ -32,7 +61,7 @@ mod tests {
 
     #[test]
     fn matches_the_cheapest_rival_but_not_below_the_floor() {
-        let s = MatchLowest::new(Floor::at_cost());
+        let mut s = MatchLowest::new(Floor::at_cost());
         assert_eq!(
             s.price(&ctx(1, 1.0, &[4.0, 2.5, 3.0], &[true, true, true])),
             2.5

@@ -1,258 +1,169 @@
-//! Pricing strategies, one file per kind, one enum.
+//! Pricing strategies, one file per kind.
 //!
 //! A strategy sees only what a real vendor would: last round's public prices (of vendors then in
 //! the market), its own marginal cost, capacity and past outcomes, and (for `best_response`)
 //! the scenario's demand. It never sees this round's rival prices.
+//!
+//! Each file holds a strategy's scenario block (`Spec`), its checks and its behaviour, as an
+//! implementation of [`PricingRule`]. [`StrategySpec`] and [`Strategy`] are generated from the
+//! list at the bottom of this file: a new strategy is its file and one line there.
 
 mod at_cost;
 mod best_response;
-mod cost_plus;
+mod context;
+pub mod cost_plus;
 mod edgeworth;
 mod fixed;
 mod floor;
 mod match_lowest;
 mod penetration;
 pub mod q_learning;
-mod scripted;
+pub mod scripted;
 mod tit_for_tat;
 mod undercut;
-mod value_based;
-
-pub use floor::Floor;
-pub use q_learning::QLearning;
-pub use value_based::ValueBased;
-
-use crate::equilibrium::DemandOracle;
-use crate::rng::uniform_at;
-use crate::scenario::StrategySpec;
-
-/// What a vendor knows when it sets this round's price.
-#[derive(Clone, Copy)]
-pub struct PricingContext<'a> {
-    /// Current round (0-based).
-    pub round: u32,
-    /// The vendor's index.
-    pub me: usize,
-    /// Its marginal cost this round, USD per Mtok.
-    pub marginal_cost: f64,
-    /// Last round's posted prices, by vendor index, USD per Mtok.
-    pub last_prices: &'a [f64],
-    /// Which vendors were in the market last round.
-    pub last_active: &'a [bool],
-    /// Its capacity this round, Mtok (None: unlimited).
-    pub capacity: Option<f64>,
-    /// What buyers wanted from it last round (before rationing), Mtok.
-    pub last_demand: f64,
-    /// Rounds it has been in the market before this one.
-    pub rounds_in_market: u32,
-    /// The key of its random stream for this round (see [`PricingContext::uniform`]).
-    pub rng_key: u64,
-    /// The scenario's demand (present when a strategy needs it).
-    pub demand: Option<&'a DemandOracle>,
-}
-
-impl PricingContext<'_> {
-    /// The vendor's own last price.
-    pub fn own_last_price(&self) -> f64 {
-        self.last_prices[self.me]
-    }
-
-    /// The cheapest last price among rivals in the market, if any.
-    pub fn lowest_rival_price(&self) -> Option<f64> {
-        self.last_prices
-            .iter()
-            .zip(self.last_active)
-            .enumerate()
-            .filter(|&(j, (_, &active))| j != self.me && active)
-            .map(|(_, (&p, _))| p)
-            .reduce(f64::min)
-    }
-
-    /// Whether buyers wanted more than its capacity last round.
-    pub fn sold_out(&self) -> bool {
-        self.capacity
-            .is_some_and(|c| self.last_demand > c * (1.0 + 1e-12))
-    }
-
-    /// The `k`-th uniform number in [0, 1) of the vendor's stream for this round.
-    pub fn uniform(&self, k: u64) -> f64 {
-        uniform_at(self.rng_key, k)
-    }
-}
-
-/// What a vendor learns after a round settles.
-#[derive(Clone, Copy, Debug)]
-pub struct Observation<'a> {
-    /// Round just settled.
-    pub round: u32,
-    /// The price it posted, USD per Mtok.
-    pub price: f64,
-    /// Mtok it sold.
-    pub quantity_mtok: f64,
-    /// Its marginal cost, USD per Mtok.
-    pub marginal_cost: f64,
-    /// Its profit, USD.
-    pub profit_usd: f64,
-    /// Every vendor's posted price this round (public once the round is over).
-    pub prices: &'a [f64],
-}
-
-/// A vendor's pricing strategy and its state.
-#[derive(Clone, Debug)]
-pub enum Strategy {
-    /// A constant price.
-    Fixed(fixed::Fixed),
-    /// A replayed price path.
-    Scripted(scripted::Scripted),
-    /// Markup over marginal cost.
-    CostPlus(cost_plus::CostPlus),
-    /// Price = marginal cost.
-    AtCost(at_cost::AtCost),
-    /// Profit-maximising against an estimated demand.
-    ValueBased(ValueBased),
-    /// Undercut the cheapest rival.
-    Undercut(undercut::Undercut),
-    /// Match the cheapest rival.
-    MatchLowest(match_lowest::MatchLowest),
-    /// Best response to rivals' last prices.
-    BestResponse(best_response::BestResponse),
-    /// Edgeworth cycles.
-    Edgeworth(edgeworth::Edgeworth),
-    /// Copy the cheapest rival.
-    TitForTat(tit_for_tat::TitForTat),
-    /// Below cost for a while, then another strategy.
-    Penetration(penetration::Penetration),
-    /// Tabular Q-learning.
-    QLearning(QLearning),
-}
-
-impl Strategy {
-    /// The strategy a spec describes. Q-learning starts untrained; the simulation trains it.
-    pub fn from_spec(spec: &StrategySpec) -> Self {
-        match spec {
-            StrategySpec::Fixed { price } => Strategy::Fixed(fixed::Fixed::new(*price)),
-            StrategySpec::Scripted { steps } => Strategy::Scripted(scripted::Scripted::new(
-                steps.iter().map(|s| (s.round, s.price)).collect(),
-            )),
-            StrategySpec::CostPlus { markup } => {
-                Strategy::CostPlus(cost_plus::CostPlus::new(*markup))
-            }
-            StrategySpec::AtCost => Strategy::AtCost(at_cost::AtCost),
-            StrategySpec::ValueBased(v) => Strategy::ValueBased(ValueBased::from_spec(v)),
-            StrategySpec::Undercut { step, floor } => {
-                Strategy::Undercut(undercut::Undercut::new(*step, Floor::from_spec(floor)))
-            }
-            StrategySpec::MatchLowest { floor } => {
-                Strategy::MatchLowest(match_lowest::MatchLowest::new(Floor::from_spec(floor)))
-            }
-            StrategySpec::BestResponse { smoothing } => {
-                Strategy::BestResponse(best_response::BestResponse::new(*smoothing))
-            }
-            StrategySpec::Edgeworth {
-                step,
-                floor,
-                relent_markup,
-                relent_probability,
-            } => Strategy::Edgeworth(edgeworth::Edgeworth::new(
-                *step,
-                Floor::from_spec(floor),
-                *relent_markup,
-                *relent_probability,
-            )),
-            StrategySpec::TitForTat { floor } => {
-                Strategy::TitForTat(tit_for_tat::TitForTat::new(Floor::from_spec(floor)))
-            }
-            StrategySpec::Penetration {
-                rounds,
-                markup,
-                then,
-            } => Strategy::Penetration(penetration::Penetration::new(
-                *rounds,
-                *markup,
-                Strategy::from_spec(then),
-            )),
-            StrategySpec::QLearning(q) => Strategy::QLearning(QLearning::untrained(q)),
-        }
-    }
-
-    /// This round's price, USD per Mtok (finite and >= 0).
-    pub fn price(&mut self, ctx: &PricingContext) -> f64 {
-        let p = match self {
-            Strategy::Fixed(s) => s.price(ctx),
-            Strategy::Scripted(s) => s.price(ctx),
-            Strategy::CostPlus(s) => s.price(ctx),
-            Strategy::AtCost(s) => s.price(ctx),
-            Strategy::ValueBased(s) => s.price(ctx),
-            Strategy::Undercut(s) => s.price(ctx),
-            Strategy::MatchLowest(s) => s.price(ctx),
-            Strategy::BestResponse(s) => s.price(ctx),
-            Strategy::Edgeworth(s) => s.price(ctx),
-            Strategy::TitForTat(s) => s.price(ctx),
-            Strategy::Penetration(s) => s.price(ctx),
-            Strategy::QLearning(s) => s.price(ctx),
-        };
-        if p.is_finite() {
-            p.max(0.0)
-        } else {
-            ctx.own_last_price()
-        }
-    }
-
-    /// Learns from the settled round.
-    pub fn observe(&mut self, obs: &Observation) {
-        match self {
-            Strategy::ValueBased(s) => s.observe(obs),
-            Strategy::Penetration(s) => s.observe(obs),
-            Strategy::QLearning(s) => s.observe(obs),
-            _ => {}
-        }
-    }
-
-    /// Whether it needs the scenario's demand in its context.
-    pub fn needs_demand(&self) -> bool {
-        match self {
-            Strategy::BestResponse(_) => true,
-            Strategy::Penetration(p) => p.then().needs_demand(),
-            _ => false,
-        }
-    }
-
-    /// The kind, as written in scenarios.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Strategy::Fixed(_) => "fixed",
-            Strategy::Scripted(_) => "scripted",
-            Strategy::CostPlus(_) => "cost_plus",
-            Strategy::AtCost(_) => "at_cost",
-            Strategy::ValueBased(_) => "value_based",
-            Strategy::Undercut(_) => "undercut",
-            Strategy::MatchLowest(_) => "match_lowest",
-            Strategy::BestResponse(_) => "best_response",
-            Strategy::Edgeworth(_) => "edgeworth",
-            Strategy::TitForTat(_) => "tit_for_tat",
-            Strategy::Penetration(_) => "penetration",
-            Strategy::QLearning(_) => "q_learning",
-        }
-    }
-}
+pub mod value_based;
 
 #[cfg(test)]
-pub(crate) mod testing {
-    use super::PricingContext;
+pub(crate) use context::testing;
+pub use context::{Observation, PricingContext};
+pub use floor::{Floor, FloorSpec};
+pub use q_learning::{QLearning, QLearningSpec};
+pub use scripted::PriceStep;
+pub use value_based::{LinearDemandSpec, ValueBased, ValueBasedSpec};
 
-    /// A context for vendor 0 with the given last prices (all active), unlimited capacity.
-    pub fn ctx<'a>(round: u32, mc: f64, last: &'a [f64], active: &'a [bool]) -> PricingContext<'a> {
-        PricingContext {
-            round,
-            me: 0,
-            marginal_cost: mc,
-            last_prices: last,
-            last_active: active,
-            capacity: None,
-            last_demand: 0.0,
-            rounds_in_market: round,
-            rng_key: 12345 + round as u64,
-            demand: None,
+use crate::check::Checker;
+use serde::{Deserialize, Serialize};
+
+/// What every pricing strategy implements. No method has a default: a new strategy states
+/// whether it learns from outcomes and whether it needs the scenario's demand.
+pub trait PricingRule: Sized {
+    /// The scenario block (`strategy: {kind: ..., ...}`) the strategy is built from.
+    type Spec;
+    /// Checks the block at key path `at`.
+    fn check(spec: &Self::Spec, at: &str, c: &mut Checker);
+    /// The strategy of a checked block, in its starting state.
+    fn build(spec: &Self::Spec) -> Self;
+    /// This round's price, USD per Mtok.
+    fn price(&mut self, ctx: &PricingContext) -> f64;
+    /// Learns from the settled round.
+    fn observe(&mut self, obs: &Observation);
+    /// Whether it needs the scenario's demand in its context.
+    fn needs_demand(&self) -> bool;
+}
+
+macro_rules! strategies {
+    ($($(#[$doc:meta])* $kind:literal => $variant:ident($rule:ty)),* $(,)?) => {
+        /// A pricing strategy as written in a scenario (`kind:` names it). Every strategy sees
+        /// only last round's public prices and its own outcomes.
+        #[derive(Clone, Debug, Serialize, Deserialize)]
+        #[serde(tag = "kind")]
+        pub enum StrategySpec {
+            $($(#[$doc])* #[serde(rename = $kind)] $variant(<$rule as PricingRule>::Spec),)*
         }
+
+        /// A vendor's pricing strategy and its state.
+        #[derive(Clone, Debug)]
+        pub enum Strategy {
+            $($(#[$doc])* $variant($rule),)*
+        }
+
+        impl StrategySpec {
+            /// Checks the block at key path `at`.
+            pub fn check(&self, at: &str, c: &mut Checker) {
+                match self {
+                    $(StrategySpec::$variant(s) => <$rule>::check(s, at, c),)*
+                }
+            }
+
+            /// The strategy in its starting state (Q-learning untrained: the simulation trains
+            /// it).
+            pub fn build(&self) -> Strategy {
+                match self {
+                    $(StrategySpec::$variant(s) => Strategy::$variant(<$rule>::build(s)),)*
+                }
+            }
+
+            /// The kind, as written in scenarios.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(StrategySpec::$variant(_) => $kind,)*
+                }
+            }
+        }
+
+        impl Strategy {
+            /// This round's price, USD per Mtok (finite and >= 0: a strategy whose arithmetic
+            /// fails holds its last price).
+            pub fn price(&mut self, ctx: &PricingContext) -> f64 {
+                let p = match self {
+                    $(Strategy::$variant(s) => s.price(ctx),)*
+                };
+                if p.is_finite() {
+                    p.max(0.0)
+                } else {
+                    ctx.own_last_price()
+                }
+            }
+
+            /// Learns from the settled round.
+            pub fn observe(&mut self, obs: &Observation) {
+                match self {
+                    $(Strategy::$variant(s) => s.observe(obs),)*
+                }
+            }
+
+            /// Whether it needs the scenario's demand in its context.
+            pub fn needs_demand(&self) -> bool {
+                match self {
+                    $(Strategy::$variant(s) => s.needs_demand(),)*
+                }
+            }
+
+            /// The kind, as written in scenarios.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Strategy::$variant(_) => $kind,)*
+                }
+            }
+        }
+    };
+}
+
+strategies! {
+    /// A constant price.
+    "fixed" => Fixed(fixed::Fixed),
+    /// A replayed price path.
+    "scripted" => Scripted(scripted::Scripted),
+    /// Markup over marginal cost.
+    "cost_plus" => CostPlus(cost_plus::CostPlus),
+    /// Price = marginal cost (open-weight hosts).
+    "at_cost" => AtCost(at_cost::AtCost),
+    /// Profit-maximising against an estimated demand.
+    "value_based" => ValueBased(value_based::ValueBased),
+    /// Undercut the cheapest rival.
+    "undercut" => Undercut(undercut::Undercut),
+    /// Match the cheapest rival.
+    "match_lowest" => MatchLowest(match_lowest::MatchLowest),
+    /// Best response to rivals' last prices.
+    "best_response" => BestResponse(best_response::BestResponse),
+    /// Edgeworth cycles.
+    "edgeworth" => Edgeworth(edgeworth::Edgeworth),
+    /// Copy the cheapest rival.
+    "tit_for_tat" => TitForTat(tit_for_tat::TitForTat),
+    /// Below cost for a while, then another strategy.
+    "penetration" => Penetration(penetration::Penetration),
+    /// Tabular Q-learning.
+    "q_learning" => QLearning(q_learning::QLearning),
+}
+
+impl StrategySpec {
+    /// `cost_plus` with markup `markup`.
+    pub fn cost_plus(markup: f64) -> Self {
+        StrategySpec::CostPlus(cost_plus::CostPlusSpec { markup })
+    }
+
+    /// `at_cost`.
+    pub fn at_cost() -> Self {
+        StrategySpec::AtCost(at_cost::AtCostSpec {})
     }
 }

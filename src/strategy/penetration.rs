@@ -1,7 +1,21 @@
 //! `penetration`: price at marginal cost × (1 + markup), usually below cost, for the first rounds
 //! in the market, funded by cash or subsidy; then hand over to another strategy.
 
-use super::{Observation, PricingContext, Strategy};
+use super::{Observation, PricingContext, PricingRule, Strategy, StrategySpec};
+use crate::check::Checker;
+use serde::{Deserialize, Serialize};
+
+/// The `penetration` block.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PenetrationSpec {
+    /// Rounds of penetration pricing.
+    pub rounds: u32,
+    /// Markup over marginal cost while penetrating, > -1 (−0.3: 30% below cost).
+    pub markup: f64,
+    /// The strategy afterwards.
+    pub then: Box<StrategySpec>,
+}
 
 /// Penetration pricing followed by another strategy.
 #[derive(Clone, Debug)]
@@ -20,14 +34,34 @@ impl Penetration {
             then: Box::new(then),
         }
     }
+}
 
-    /// The strategy after penetration.
-    pub fn then(&self) -> &Strategy {
-        &self.then
+impl PricingRule for Penetration {
+    type Spec = PenetrationSpec;
+
+    fn check(spec: &PenetrationSpec, at: &str, c: &mut Checker) {
+        if spec.rounds == 0 {
+            c.fail(&format!("{at}.rounds"), "must be at least 1");
+        }
+        c.markup(&format!("{at}.markup"), spec.markup);
+        if matches!(
+            *spec.then,
+            StrategySpec::Penetration(_) | StrategySpec::QLearning(_)
+        ) {
+            c.fail(
+                &format!("{at}.then.kind"),
+                "follow penetration with a pricing rule other than penetration or q_learning",
+            );
+        }
+        spec.then.check(&format!("{at}.then"), c);
+    }
+
+    fn build(spec: &PenetrationSpec) -> Self {
+        Self::new(spec.rounds, spec.markup, spec.then.build())
     }
 
     /// Below-cost price while penetrating, then the follow-up strategy's price.
-    pub fn price(&mut self, ctx: &PricingContext) -> f64 {
+    fn price(&mut self, ctx: &PricingContext) -> f64 {
         if ctx.rounds_in_market < self.rounds {
             ctx.marginal_cost * (1.0 + self.markup)
         } else {
@@ -36,8 +70,12 @@ impl Penetration {
     }
 
     /// The follow-up strategy learns throughout.
-    pub fn observe(&mut self, obs: &Observation) {
+    fn observe(&mut self, obs: &Observation) {
         self.then.observe(obs);
+    }
+
+    fn needs_demand(&self) -> bool {
+        self.then.needs_demand()
     }
 }
 

@@ -3,9 +3,60 @@
 //! (see [`crate::learning`]); in the rounds that follow each learner keeps playing ε-greedy and
 //! learning from the profits the engine settles.
 
-use super::{Observation, PricingContext};
+use super::{Observation, PricingContext, PricingRule};
+use crate::check::Checker;
 use crate::learning::{QParams, QTable};
-use crate::scenario::QLearningSpec;
+use serde::{Deserialize, Serialize};
+
+/// The `q_learning` block; defaults are the baseline of Calvano et al. (2020).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QLearningSpec {
+    /// Prices in the grid (m).
+    #[serde(default = "default_grid_points")]
+    pub grid_points: u32,
+    /// Extension of the grid beyond the Nash and joint-profit prices, as a fraction of their
+    /// distance (ξ).
+    #[serde(default = "default_xi")]
+    pub xi: f64,
+    /// Learning rate α, in (0, 1].
+    #[serde(default = "default_q_alpha")]
+    pub alpha: f64,
+    /// Exploration decay β: ε_t = exp(−β·t), > 0.
+    #[serde(default = "default_q_beta")]
+    pub beta: f64,
+    /// Discount factor δ, in [0, 1).
+    #[serde(default = "default_q_delta")]
+    pub delta: f64,
+    /// Periods without a change of any greedy action that count as convergence.
+    #[serde(default = "default_window")]
+    pub convergence_window: u64,
+    /// Periods after which learning stops even without convergence.
+    #[serde(default = "default_max_periods")]
+    pub max_periods: u64,
+}
+
+fn default_grid_points() -> u32 {
+    15
+}
+fn default_xi() -> f64 {
+    0.1
+}
+fn default_q_alpha() -> f64 {
+    0.15
+}
+fn default_q_beta() -> f64 {
+    4e-6
+}
+fn default_q_delta() -> f64 {
+    0.95
+}
+fn default_window() -> u64 {
+    100_000
+}
+fn default_max_periods() -> u64 {
+    1_000_000_000
+}
 
 /// A Q-learning vendor.
 #[derive(Clone, Debug)]
@@ -89,9 +140,33 @@ impl QLearning {
             .rev()
             .fold(0, |s, (&v, grid)| s * m + nearest(grid, prices[v]))
     }
+}
+
+impl PricingRule for QLearning {
+    type Spec = QLearningSpec;
+
+    fn check(spec: &QLearningSpec, at: &str, c: &mut Checker) {
+        if !(2..=101).contains(&spec.grid_points) {
+            c.fail(
+                &format!("{at}.grid_points"),
+                format!("must be in [2, 101], got {}", spec.grid_points),
+            );
+        }
+        c.non_negative(&format!("{at}.xi"), spec.xi);
+        c.range(&format!("{at}.alpha"), spec.alpha, 0.0, 1.0, true, false);
+        c.positive(&format!("{at}.beta"), spec.beta);
+        c.range(&format!("{at}.delta"), spec.delta, 0.0, 1.0, false, true);
+        if spec.max_periods == 0 {
+            c.fail(&format!("{at}.max_periods"), "must be at least 1");
+        }
+    }
+
+    fn build(spec: &QLearningSpec) -> Self {
+        Self::untrained(spec)
+    }
 
     /// ε-greedy over the grid in the state given by the learners' last prices.
-    pub fn price(&mut self, ctx: &PricingContext) -> f64 {
+    fn price(&mut self, ctx: &PricingContext) -> f64 {
         let beta = self.spec.beta;
         let Some(tr) = self.trained.as_mut() else {
             return ctx.own_last_price();
@@ -108,7 +183,7 @@ impl QLearning {
     }
 
     /// Q(s, a) ← (1 − α)·Q(s, a) + α·(π + δ·max Q(s', ·)) with s' the prices just posted.
-    pub fn observe(&mut self, obs: &Observation) {
+    fn observe(&mut self, obs: &Observation) {
         let (alpha, delta) = (self.spec.alpha, self.spec.delta);
         let Some(tr) = self.trained.as_mut() else {
             return;
@@ -117,6 +192,10 @@ impl QLearning {
         let target = obs.profit_usd + delta * tr.table.max(next);
         tr.table.update(tr.state, tr.action, target, alpha);
         tr.t += 1;
+    }
+
+    fn needs_demand(&self) -> bool {
+        false
     }
 }
 

@@ -1,7 +1,20 @@
 //! `undercut` (dynamic pricing): cut below the cheapest rival's last price by a step, never below
 //! the floor.
 
-use super::{Floor, PricingContext};
+use super::{Floor, FloorSpec, Observation, PricingContext, PricingRule};
+use crate::check::Checker;
+use serde::{Deserialize, Serialize};
+
+/// The `undercut` block.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UndercutSpec {
+    /// Cut as a fraction of the cheapest rival's price, in (0, 1).
+    pub step: f64,
+    /// Floor.
+    #[serde(default)]
+    pub floor: FloorSpec,
+}
 
 /// Undercutting.
 #[derive(Clone, Debug)]
@@ -15,11 +28,24 @@ impl Undercut {
     pub fn new(step: f64, floor: Floor) -> Self {
         Self { step, floor }
     }
+}
+
+impl PricingRule for Undercut {
+    type Spec = UndercutSpec;
+
+    fn check(spec: &UndercutSpec, at: &str, c: &mut Checker) {
+        c.range(&format!("{at}.step"), spec.step, 0.0, 1.0, true, true);
+        spec.floor.check(&format!("{at}.floor"), c);
+    }
+
+    fn build(spec: &UndercutSpec) -> Self {
+        Self::new(spec.step, Floor::from_spec(&spec.floor))
+    }
 
     /// max(floor, cheapest rival × (1 − step)); with no rival in the market, the last price.
     /// A vendor that sold out its capacity last round has no reason to cut: it raises its price
     /// by the step instead.
-    pub fn price(&self, ctx: &PricingContext) -> f64 {
+    fn price(&mut self, ctx: &PricingContext) -> f64 {
         let floor = self.floor.at(ctx.marginal_cost);
         if ctx.sold_out() {
             return (ctx.own_last_price() * (1.0 + self.step)).max(floor);
@@ -28,6 +54,12 @@ impl Undercut {
             Some(low) => (low * (1.0 - self.step)).max(floor),
             None => ctx.own_last_price().max(floor),
         }
+    }
+
+    fn observe(&mut self, _obs: &Observation) {}
+
+    fn needs_demand(&self) -> bool {
+        false
     }
 }
 
@@ -38,7 +70,7 @@ mod tests {
 
     #[test]
     fn cuts_below_the_cheapest_active_rival_down_to_the_floor() {
-        let u = Undercut::new(0.1, Floor::at_cost());
+        let mut u = Undercut::new(0.1, Floor::at_cost());
         // Rivals at 5 and 3 (the one at 1 has left): 3 × 0.9.
         let p = u.price(&ctx(
             1,

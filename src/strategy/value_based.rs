@@ -11,8 +11,49 @@
 //! above it) and stay out of the fit; after one the vendor cuts its price toward cost by
 //! `max_change` until it sells again.
 
-use super::{Observation, PricingContext};
-use crate::scenario::ValueBasedSpec;
+use super::{Observation, PricingContext, PricingRule};
+use crate::check::Checker;
+use serde::{Deserialize, Serialize};
+
+/// The `value_based` block: the vendor fits a linear demand q = a − b·p to its own past prices
+/// and quantities (weighted least squares with forgetting) and posts the price that maximises
+/// (p − marginal cost)·(a − b·p).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueBasedSpec {
+    /// Weight kept by each older observation per round, in (0, 1].
+    #[serde(default = "default_forgetting")]
+    pub forgetting: f64,
+    /// Relative size of a price experiment when past prices do not identify the slope, in (0, 0.5].
+    #[serde(default = "default_probe")]
+    pub probe: f64,
+    /// Largest relative price change per round, > 0.
+    #[serde(default = "default_max_change")]
+    pub max_change: f64,
+    /// A demand the vendor believes instead of fitting one (the textbook form D = a − b·p).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub believed_demand: Option<LinearDemandSpec>,
+}
+
+fn default_forgetting() -> f64 {
+    0.9
+}
+fn default_probe() -> f64 {
+    0.05
+}
+fn default_max_change() -> f64 {
+    0.5
+}
+
+/// A linear demand D = intercept − slope·p (Mtok per round, p in USD per Mtok).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinearDemandSpec {
+    /// Mtok per round at price 0.
+    pub intercept: f64,
+    /// Mtok per round lost per USD/Mtok of price.
+    pub slope: f64,
+}
 
 /// Demand-oriented pricing with a learned or believed linear demand.
 #[derive(Clone, Debug)]
@@ -78,9 +119,34 @@ impl ValueBased {
     pub fn optimal_price(a: f64, b: f64, c: f64) -> f64 {
         (0.5 * (a / b + c)).max(c)
     }
+}
+
+impl PricingRule for ValueBased {
+    type Spec = ValueBasedSpec;
+
+    fn check(spec: &ValueBasedSpec, at: &str, c: &mut Checker) {
+        c.range(
+            &format!("{at}.forgetting"),
+            spec.forgetting,
+            0.0,
+            1.0,
+            true,
+            false,
+        );
+        c.range(&format!("{at}.probe"), spec.probe, 0.0, 0.5, true, false);
+        c.positive(&format!("{at}.max_change"), spec.max_change);
+        if let Some(d) = &spec.believed_demand {
+            c.positive(&format!("{at}.believed_demand.intercept"), d.intercept);
+            c.positive(&format!("{at}.believed_demand.slope"), d.slope);
+        }
+    }
+
+    fn build(spec: &ValueBasedSpec) -> Self {
+        Self::from_spec(spec)
+    }
 
     /// This round's price.
-    pub fn price(&mut self, ctx: &PricingContext) -> f64 {
+    fn price(&mut self, ctx: &PricingContext) -> f64 {
         let last = ctx.own_last_price();
         if self.unsold && self.believed.is_none() && last > ctx.marginal_cost {
             // Nothing sold at the last price: come down toward cost.
@@ -113,7 +179,7 @@ impl ValueBased {
     }
 
     /// Adds a settled round to the fit.
-    pub fn observe(&mut self, obs: &Observation) {
+    fn observe(&mut self, obs: &Observation) {
         let (p, q) = (obs.price, obs.quantity_mtok);
         if !(p.is_finite() && q.is_finite()) {
             return;
@@ -129,12 +195,15 @@ impl ValueBased {
         self.spp = l * self.spp + p * p;
         self.spq = l * self.spq + p * q;
     }
+
+    fn needs_demand(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{LinearDemandSpec, ValueBasedSpec};
     use crate::strategy::testing::ctx;
 
     fn spec(believed: Option<(f64, f64)>) -> ValueBasedSpec {

@@ -9,7 +9,7 @@
 
 use super::error::SweepError;
 use crate::rng::{self, Purpose, Stream};
-use crate::scenario::load::{parse_as, parse_value, resolved_has_path, value_text};
+use crate::scenario::load::resolved_has_path;
 use crate::scenario::validate::{MAX_SWEEP_RUNS, unsweepable};
 use crate::scenario::{
     OrderedMap, RangeSpec, SampleMethod, SampleSpec, Scenario, ScenarioError, ScenarioSource,
@@ -123,10 +123,10 @@ impl Plan {
                 };
                 return Err(SweepError::Spec(format!(
                     "{at}: {} is not a finite number: sweep finite values only",
-                    value_text(bad)
+                    bad.text()
                 )));
             }
-            let kind = if values.iter().all(|v| matches!(v, Value::Number(_))) {
+            let kind = if values.iter().all(Value::is_number) {
                 ParamKind::Number
             } else {
                 ParamKind::Text
@@ -262,7 +262,7 @@ impl Plan {
     pub fn values_of(&self, point: u64) -> Vec<Value> {
         let mut cell = point / self.sample_points;
         let sample = (point % self.sample_points) as usize;
-        let mut values = vec![Value::Null; self.grid.len()];
+        let mut values = vec![Value::null(); self.grid.len()];
         for (axis, vals) in self.grid.iter().enumerate().rev() {
             let n = vals.len() as u64;
             values[axis] = vals[(cell % n) as usize].clone();
@@ -295,7 +295,7 @@ impl Plan {
             .zip(&run.values)
             .map(|(p, v)| (p.path.as_str(), v.clone()))
             .collect();
-        assignments.push(("seed", Value::Number(run.seed.into())));
+        assignments.push(("seed", Value::unsigned(run.seed)));
         self.source
             .with_values(&assignments)
             .map_err(|e| self.point_error(run.point, &run.values, e))
@@ -303,7 +303,7 @@ impl Plan {
 
     /// A swept value as text (for the plan listing).
     pub fn value_text(v: &Value) -> String {
-        value_text(v)
+        v.text()
     }
 
     /// Every swept path must name a value of the scenario: written in the file, a default of
@@ -371,7 +371,7 @@ impl Plan {
         self.params
             .iter()
             .zip(values)
-            .map(|(p, v)| format!("{} = {}", p.path, value_text(v)))
+            .map(|(p, v)| format!("{} = {}", p.path, v.text()))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -410,7 +410,7 @@ impl Plan {
                     Some((param, v)) => format!(
                         "{}: the value {} makes {}: {}{}",
                         self.where_(param),
-                        value_text(v),
+                        v.text(),
                         if p.path.is_empty() {
                             "the scenario invalid"
                         } else {
@@ -504,13 +504,13 @@ fn merge(
             )));
         }
         let values: Vec<Value> = if raw.starts_with('[') {
-            match parse_value(raw).map_err(&bad)? {
-                Value::Sequence(v) => v,
-                _ => return Err(bad("expected a list such as `[0.1, 0.2]`".into())),
+            match Value::parse(raw).map_err(&bad)?.into_items() {
+                Ok(v) => v,
+                Err(_) => return Err(bad("expected a list such as `[0.1, 0.2]`".into())),
             }
         } else if raw.starts_with('{') {
             // One map value (`{kind: fixed, price: 1}`): its commas do not separate values.
-            vec![parse_value(raw).map_err(|m| {
+            vec![Value::parse(raw).map_err(|m| {
                 bad(format!(
                     "{m}; several map values go in a list: `PATH=[{{...}}, {{...}}]`"
                 ))
@@ -519,7 +519,7 @@ fn merge(
             Vec::new()
         } else {
             raw.split(',')
-                .map(parse_value)
+                .map(Value::parse)
                 .collect::<Result<_, _>>()
                 .map_err(&bad)?
         };
@@ -546,7 +546,7 @@ fn merge(
         )?;
         let bad = |m: String| SweepError::Spec(format!("{flag}: {m}"));
         let range: RangeSpec = if raw.starts_with('{') {
-            parse_as(raw).map_err(&bad)?
+            Value::parse_as(raw).map_err(&bad)?
         } else {
             let (lo, hi) = raw.split_once("..").ok_or_else(|| {
                 bad("expected LOW..HIGH (e.g. `1..3`) or `{low: 1, high: 3, log: true}`".into())
@@ -706,14 +706,14 @@ pub(crate) fn scale(u: f64, r: &RangeSpec) -> Value {
         } else {
             (lo + (u * (hi - lo + 1.0)).floor()).min(hi)
         };
-        return Value::Number((v.clamp(lo, hi) as i64).into());
+        return Value::integer(v.clamp(lo, hi) as i64);
     }
     let v = if r.log {
         (r.low.ln() + u * (r.high.ln() - r.low.ln())).exp()
     } else {
         r.low + u * (r.high - r.low)
     };
-    Value::Number(v.clamp(r.low, r.high).into())
+    Value::number(v.clamp(r.low, r.high))
 }
 
 #[cfg(test)]
@@ -764,9 +764,7 @@ segments:
         assert_eq!(s.spec().seed, r.seed);
         assert!(s.spec().sweep.is_none());
         match &s.spec().segments[0].volume {
-            crate::scenario::VolumeSpec::Isoelastic { elasticity, .. } => {
-                assert_eq!(*elasticity, 0.8)
-            }
+            crate::scenario::VolumeSpec::Isoelastic(v) => assert_eq!(v.elasticity, 0.8),
             other => panic!("{other:?}"),
         }
     }

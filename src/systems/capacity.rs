@@ -1,7 +1,7 @@
 //! Clear capacity: demand above a vendor's capacity is rationed and spills to buyers' next
 //! choices.
 
-use crate::demand::BuyerRows;
+use crate::demand::SegmentTally;
 use crate::demand::ration::{RationStep, ration_all};
 use crate::model::*;
 use crate::rng::{Purpose, round_key};
@@ -25,8 +25,8 @@ pub fn clear_capacity(
 ) {
     let o = &offers.0;
     let v = o.n_vendors;
-    let stride = v + 1;
-    let tl = o.tally_len();
+    let layout = o.layout();
+    let options = 2 * layout.options();
     rationing.capacity = vec![None; v];
     for (vendor, cap) in &vendors {
         rationing.capacity[vendor.index] = cap.mtok_per_round;
@@ -34,8 +34,9 @@ pub fn clear_capacity(
     let demand = |values: &[f64]| -> Vec<f64> {
         let mut d = vec![0.0; v];
         for (s, seg) in book.segments.iter().enumerate() {
+            let t = SegmentTally::of(values, layout, s);
             for (j, dj) in d.iter_mut().enumerate() {
-                *dj += values[s * tl + j] * seg.represents;
+                *dj += t.quantity(j) * seg.represents;
             }
         }
         d
@@ -49,7 +50,7 @@ pub fn clear_capacity(
     let mut closed = vec![false; v];
     let mut current = rationing.demand.clone();
     let mut partials = Vec::new();
-    let mut out = vec![0.0; 2 * stride * book.segments.len()];
+    let mut out = vec![0.0; options * book.segments.len()];
     loop {
         let mut step = RationStep::default();
         for j in 0..v {
@@ -72,8 +73,9 @@ pub fn clear_capacity(
             .contiguous_iter()
             .expect("buyer components are table-stored")
         {
-            let rows = BuyerRows::from(traits);
+            let rows = buyer_rows(traits);
             let n = rows.len();
+            let stride = layout.options();
             let alloc: &[f64] = if shares.0.is_empty() {
                 &[]
             } else {
@@ -82,7 +84,7 @@ pub fn clear_capacity(
             let mut part = vec![0.0; out.len()];
             ration_all(
                 rows,
-                choice,
+                choice_column_ref(choice),
                 alloc,
                 o,
                 &steps,
@@ -97,10 +99,9 @@ pub fn clear_capacity(
             row0 += n;
         }
         // Replace quantities and masses; keep surplus, switches and agent counts.
-        let t = &mut tally.values;
+        let (t, n) = (&mut tally.values, layout.len());
         for s in 0..book.segments.len() {
-            t[s * tl..s * tl + 2 * stride]
-                .copy_from_slice(&out[s * 2 * stride..(s + 1) * 2 * stride]);
+            t[s * n..s * n + options].copy_from_slice(&out[s * options..(s + 1) * options]);
         }
         current = demand(&tally.values);
     }

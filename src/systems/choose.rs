@@ -1,6 +1,6 @@
 //! Buyers choose: the logit choice of every agent, in parallel over agents.
 
-use crate::demand::{BuyerRows, choose_all};
+use crate::demand::choose_all;
 use crate::model::*;
 use crate::rng::{Purpose, round_key};
 use bevy_ecs::prelude::*;
@@ -30,7 +30,7 @@ pub fn choose_offers(
         .contiguous_iter_mut()
         .expect("buyer components are table-stored")
     {
-        let rows = BuyerRows::from(traits);
+        let rows = buyer_rows(traits);
         let n = rows.len();
         let alloc: &mut [f64] = if shares.0.is_empty() {
             &mut []
@@ -39,7 +39,7 @@ pub fn choose_offers(
         };
         choose_all(
             rows,
-            choice.bypass_change_detection(),
+            choice_column(choice.bypass_change_detection()),
             alloc,
             book,
             key,

@@ -8,6 +8,7 @@ mod choose;
 mod costs;
 mod events;
 mod learn;
+mod oracle;
 mod prices;
 mod record;
 mod settle;
@@ -17,7 +18,8 @@ pub use choose::choose_offers;
 pub use costs::update_costs;
 pub use events::{apply_events, grow_segments};
 pub use learn::learn_from_outcomes;
-pub use prices::{post_offers, refresh_demand_view, set_prices};
+pub use oracle::{demand_oracle, refresh_demand_view};
+pub use prices::{post_offers, set_prices};
 pub use record::{advance_clock, record_panels};
 pub use settle::settle_accounts;
 

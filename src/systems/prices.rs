@@ -2,40 +2,10 @@
 //! are published.
 
 use crate::demand::SegmentOffer;
-use crate::equilibrium::DemandOracle;
 use crate::model::*;
 use crate::rng::{Purpose, stream_key};
 use crate::strategy::PricingContext;
 use bevy_ecs::prelude::*;
-
-/// Brings the demand that strategies such as `best_response` price against up to date (only
-/// when such a strategy is in the run): a new sample of agents when the population changed,
-/// otherwise fresh qualities, outside options and segment growth.
-pub fn refresh_demand_view(world: &mut World) {
-    let needed = world
-        .get_resource::<DemandView>()
-        .is_some_and(|v| v.oracle.is_some());
-    if !needed {
-        return;
-    }
-    let agents = world.resource::<NextBuyerId>().0;
-    if world.resource::<DemandView>().agents_seen != agents {
-        let oracle = DemandOracle::from_world(world, DemandOracle::DEFAULT_MAX_AGENTS);
-        let mut view = world.resource_mut::<DemandView>();
-        view.oracle = Some(oracle);
-        view.agents_seen = agents;
-    } else {
-        world.resource_scope(|world, mut view: Mut<DemandView>| {
-            if let Some(o) = view.oracle.as_mut() {
-                o.refresh(
-                    world.resource::<MarketBoard>(),
-                    world.resource::<OutsideOption>(),
-                    world.resource::<SegmentBook>(),
-                );
-            }
-        });
-    }
-}
 
 /// Every vendor in the market sets this round's price; a policy floor, where one is in force,
 /// binds it from below.
@@ -113,13 +83,7 @@ pub fn post_offers(
         }
     }
     o.index_positions();
-    o.self_host.clone_from(&outside.self_host);
-    for j in 0..board.names.len() {
-        if let (true, Some(multiple)) = (board.active[j], board.self_host_multiple[j]) {
-            o.self_host
-                .push((board.quality[j], board.marginal_cost[j] * multiple));
-        }
-    }
+    o.self_host = outside.with_hosts(&board);
     o.segments
         .resize_with(book.segments.len(), || SegmentOffer {
             mode: Default::default(),

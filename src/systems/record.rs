@@ -1,6 +1,6 @@
 //! Record: one row per vendor, per segment and for the market; then the clock advances.
 
-use crate::demand::choice::field;
+use crate::demand::SegmentTally;
 use crate::model::*;
 use crate::output::Panels;
 use bevy_ecs::prelude::*;
@@ -58,17 +58,16 @@ pub fn record_panels(
         active += shown as u32;
         let _ = presence;
     }
-    let tl = offers.0.tally_len();
     let v = offers.0.n_vendors;
     let mut cs_total = 0.0;
     for (s, seg) in book.segments.iter().enumerate() {
-        let t = &tally.values[s * tl..(s + 1) * tl];
+        let t = SegmentTally::of(&tally.values, offers.0.layout(), s);
         let rep = seg.represents;
         let (qty, paid) = (0..v).fold((0.0, 0.0), |(q, pd), j| {
-            (q + t[j], pd + t[j] * board.posted[j])
+            (q + t.quantity(j), pd + t.quantity(j) * board.posted[j])
         });
-        let agents = t[2 * (v + 1) + field::AGENTS];
-        let cs = t[2 * (v + 1) + field::CS] * rep;
+        let agents = t.agents();
+        let cs = t.consumer_surplus() * rep;
         cs_total += cs;
         panels.segments.push(crate::output::SegmentRow {
             run_id: run,
@@ -79,12 +78,12 @@ pub fn record_panels(
             volume_mtok: qty * rep,
             avg_price_paid: (qty > 0.0).then(|| paid / qty),
             outside_share: if agents > 0.0 {
-                t[v + 1 + v] / agents
+                t.outside_mass() / agents
             } else {
                 0.0
             },
             consumer_surplus: cs,
-            switches: t[2 * (v + 1) + field::SWITCHES] * rep,
+            switches: t.switches() * rep,
         });
     }
     panels.market.push(crate::output::MarketRow {

@@ -1,5 +1,6 @@
 //! Settle accounts: quantities, revenue, subsidies, costs, profit, cash; vendors out of cash exit.
 
+use crate::demand::SegmentTally;
 use crate::model::*;
 use bevy_ecs::prelude::*;
 use tracing::info;
@@ -66,12 +67,11 @@ pub fn settle_accounts(
 /// customers each agent represents.
 pub fn vendor_quantities(tally: &ChoiceTally, offers: &Offers, book: &SegmentBook) -> Vec<f64> {
     let v = offers.0.n_vendors;
-    let tl = offers.0.tally_len();
     let mut q = vec![0.0; v];
     for (s, seg) in book.segments.iter().enumerate() {
-        let t = &tally.values[s * tl..(s + 1) * tl];
-        for j in 0..v {
-            q[j] += t[j] * seg.represents;
+        let t = SegmentTally::of(&tally.values, offers.0.layout(), s);
+        for (j, qj) in q.iter_mut().enumerate() {
+            *qj += t.quantity(j) * seg.represents;
         }
     }
     q

@@ -1,8 +1,8 @@
 //! Closed forms the engine must reproduce.
 
 use crate::common::*;
-use pricewar::cost::{CostCurve, CostDrivers};
-use pricewar::equilibrium::{DemandOracle, monopoly_price};
+use pricewar::cost::CostDrivers;
+use pricewar::equilibrium::monopoly_price;
 use pricewar::scenario::{self, CostSpec};
 
 /// DeepSeek-V3 (technical report): 37B active parameters, 14.8T tokens, 2.788M H800 GPU-hours,
@@ -23,7 +23,7 @@ segments:
 "#,
     );
     let v = &s.spec().vendors[0];
-    let curve = CostCurve::from_spec(&v.cost, &v.model, 12.0);
+    let curve = v.cost.build(&v.model, 12.0);
     let d = CostDrivers::default();
     let flops: f64 = 6.0 * 37e9 * 14.8e12;
     let hours = flops / (989e12 * 0.331 * 3600.0);
@@ -44,7 +44,8 @@ fn value_based_finds_the_monopoly_price_of_linear_demand() {
     let s = scenario::load(&root().join("scenarios/textbook.yaml"), &[]).unwrap();
     let (a, b, c) = (1000.0, 5.0, 10.0);
     let closed_form = (a + b * c) / (2.0 * b);
-    let benchmark = monopoly_price(&DemandOracle::from_scenario(&s), 0, c).expect("bounded");
+    let benchmark = monopoly_price(&pricewar::sim::Simulation::new(&s, 0).demand_oracle(), 0, c)
+        .expect("bounded");
     assert!(
         (benchmark / closed_form - 1.0).abs() < 1e-6,
         "engine benchmark {benchmark} vs {closed_form}"

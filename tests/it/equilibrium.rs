@@ -2,7 +2,7 @@
 
 use crate::common::*;
 use pricewar::equilibrium::{
-    DemandModel, DemandOracle, LinearSystem, monopoly_price, nash_prices, solve_benchmarks,
+    DemandModel, LinearSystem, monopoly_price, nash_prices, solve_benchmarks,
 };
 
 /// Three vendors with different costs and qualities, one representative buyer (μ = 1/α = 0.25).
@@ -19,7 +19,7 @@ segments:
 
 fn logit_benchmarks() -> (pricewar::equilibrium::Benchmarks, Vec<f64>) {
     let s = scenario(LOGIT);
-    let oracle = DemandOracle::from_scenario(&s);
+    let oracle = pricewar::sim::Simulation::new(&s, 0).demand_oracle();
     let costs = vec![1.0, 0.8, 0.5];
     let b = solve_benchmarks(
         &oracle,
@@ -74,7 +74,12 @@ fn joint_profit_prices_have_markup_mu_over_s0() {
 fn linear_monopoly_price_is_a_plus_bc_over_2b() {
     // The textbook scenario's demand D = 1000 − 5p, c = 10, computed from its simulated buyer.
     let s = pricewar::scenario::load(&root().join("scenarios/textbook.yaml"), &[]).unwrap();
-    let p = monopoly_price(&DemandOracle::from_scenario(&s), 0, 10.0).unwrap();
+    let p = monopoly_price(
+        &pricewar::sim::Simulation::new(&s, 0).demand_oracle(),
+        0,
+        10.0,
+    )
+    .unwrap();
     assert!(
         (p - (1000.0 + 5.0 * 10.0) / (2.0 * 5.0)).abs() < 1e-9,
         "{p}"
@@ -133,7 +138,12 @@ segments:
     choice: {{ mode: expected }}
 "#
         ));
-        let p = monopoly_price(&DemandOracle::from_scenario(&s), 0, 2.0).unwrap();
+        let p = monopoly_price(
+            &pricewar::sim::Simulation::new(&s, 0).demand_oracle(),
+            0,
+            2.0,
+        )
+        .unwrap();
         let closed = 2.0 * eps / (eps - 1.0);
         assert!(
             (p / closed - 1.0).abs() < 1e-9,
@@ -160,7 +170,11 @@ segments:
 "#,
     );
     assert_eq!(
-        monopoly_price(&DemandOracle::from_scenario(&s), 0, 2.0),
+        monopoly_price(
+            &pricewar::sim::Simulation::new(&s, 0).demand_oracle(),
+            0,
+            2.0
+        ),
         None
     );
     // A run still works and its manifest benchmark is simply absent.
@@ -307,7 +321,7 @@ segments:
     volume: { kind: isoelastic, elasticity: 1.3, reference_price: 1.0, saturation_price: 0.05 }
     outside_option: false
 "#;
-    let oracle = DemandOracle::from_scenario(&scenario(yaml));
+    let oracle = pricewar::sim::Simulation::new(&scenario(yaml), 0).demand_oracle();
     let costs = [0.6, 0.4, 0.3];
     let offered = [true; 3];
     let base = [1.3, 1.1, 0.8];

@@ -2,8 +2,9 @@
 //! profits; the engine's profit table equals what its rounds settle; a period is cheap.
 
 use crate::common::*;
-use pricewar::learning::{Session, learners_game};
+use pricewar::learning::Session;
 use pricewar::sim::Simulation;
+use pricewar::sim::learners_game;
 use rayon::prelude::*;
 
 fn calvano() -> pricewar::scenario::Scenario {

@@ -31,25 +31,25 @@ fn book(
 }
 
 struct Agents {
-    id: Vec<BuyerId>,
-    seg: Vec<SegmentIndex>,
-    alpha: Vec<PriceSensitivity>,
-    theta: Vec<QualityWeight>,
-    res: Vec<ReservationPrice>,
-    base: Vec<BaseVolume>,
-    choice: Vec<CurrentChoice>,
+    id: Vec<u32>,
+    seg: Vec<u32>,
+    alpha: Vec<f64>,
+    theta: Vec<f64>,
+    res: Vec<f64>,
+    base: Vec<f64>,
+    choice: Vec<u32>,
 }
 
 impl Agents {
     fn uniform(n: usize, alpha: f64, theta: f64) -> Self {
         Agents {
-            id: (0..n as u32).map(BuyerId).collect(),
-            seg: vec![SegmentIndex(0); n],
-            alpha: vec![PriceSensitivity(alpha); n],
-            theta: vec![QualityWeight(theta); n],
-            res: vec![ReservationPrice(f64::INFINITY); n],
-            base: vec![BaseVolume(1.0); n],
-            choice: vec![CurrentChoice(CurrentChoice::NONE); n],
+            id: (0..n as u32).collect(),
+            seg: vec![0; n],
+            alpha: vec![alpha; n],
+            theta: vec![theta; n],
+            res: vec![f64::INFINITY; n],
+            base: vec![1.0; n],
+            choice: vec![NONE; n],
         }
     }
 }
@@ -135,7 +135,7 @@ fn expected_mode_gives_the_analytic_logit_shares_and_they_sum_to_one() {
         .map(|&(q, pr)| (1.2 * q - 2.0 * pr).exp())
         .sum::<f64>()
         + 1.0;
-    let cs = t[2 * stride + field::CS] / 10.0;
+    let cs = t[b.layout().consumer_surplus()] / 10.0;
     assert!((cs - lsum.ln() / 2.0).abs() < 1e-14, "cs {cs}");
 }
 
@@ -206,12 +206,12 @@ fn agents_priced_out_take_the_outside_option_without_nan() {
     let mut b = book(&MARKET, ChoiceMode::Sample, true, 0.0, 1.0);
     b.segments[0].reservation = true;
     let mut a = Agents::uniform(1000, 2.0, 1.2);
-    a.res = vec![ReservationPrice(0.1); 1000];
+    a.res = vec![0.1; 1000];
     let t = run(&mut a, &mut Vec::new(), &b, 3);
     assert_eq!(t[4 + 3], 1000.0, "all on the outside option");
     assert!(t.iter().all(|x| x.is_finite()));
     // Reservation between prices: only the cheapest vendor (0.3) or outside.
-    a.res = vec![ReservationPrice(0.5); 1000];
+    a.res = vec![0.5; 1000];
     let t = run(&mut a, &mut Vec::new(), &b, 4);
     assert_eq!(t[4] + t[5], 0.0);
     assert!(t[6] > 0.0);
@@ -223,7 +223,7 @@ fn without_outside_option_and_nothing_affordable_agents_buy_nothing() {
         let mut b = book(&MARKET, mode, false, 0.0, 1.0);
         b.segments[0].reservation = true;
         let mut a = Agents::uniform(100, 2.0, 1.2);
-        a.res = vec![ReservationPrice(0.01); 100];
+        a.res = vec![0.01; 100];
         let mut alloc = if mode == ChoiceMode::Expected {
             vec![0.0; 400]
         } else {
@@ -232,7 +232,7 @@ fn without_outside_option_and_nothing_affordable_agents_buy_nothing() {
         let t = run(&mut a, &mut alloc, &b, 3);
         assert!(t.iter().all(|x| x.is_finite()), "{mode:?}: {t:?}");
         assert_eq!(t[0] + t[1] + t[2], 0.0);
-        assert!(a.choice.iter().all(|c| c.0 == CurrentChoice::NONE));
+        assert!(a.choice.iter().all(|&c| c == NONE));
     }
 }
 
@@ -287,7 +287,7 @@ fn sample_mode_inertia_keeps_agents_that_do_not_review() {
     let n = 100_000;
     let b = book(&MARKET, ChoiceMode::Sample, true, 0.0, 0.25);
     let mut a = Agents::uniform(n, 2.0, 1.2);
-    a.choice = vec![CurrentChoice(0); n];
+    a.choice = vec![0; n];
     let t = run(&mut a, &mut Vec::new(), &b, 9);
     let p = logit(&MARKET, 2.0, 1.2, true);
     // Stay: 0.75 + 0.25·p0 on vendor 0.
@@ -297,7 +297,7 @@ fn sample_mode_inertia_keeps_agents_that_do_not_review() {
         (share - expect).abs() < 5.0 * (expect * (1.0 - expect) / n as f64).sqrt(),
         "{share} vs {expect}"
     );
-    let switches = t[8 + field::SWITCHES] / n as f64;
+    let switches = t[b.layout().switches()] / n as f64;
     assert!((switches - 0.25 * (1.0 - p[0])).abs() < 0.01);
 }
 
@@ -313,9 +313,9 @@ fn exited_vendor_forces_its_buyers_to_choose_again() {
     b.segments[0].surplus = vec![0.0; 2];
     b.index_positions();
     let mut a = Agents::uniform(n, 2.0, 1.2);
-    a.choice = vec![CurrentChoice(1); n];
+    a.choice = vec![1; n];
     let t = run(&mut a, &mut Vec::new(), &b, 9);
     assert_eq!(t[4 + 1], 0.0);
     assert_eq!(t[4] + t[6] + t[7], n as f64);
-    assert_eq!(t[8 + field::SWITCHES], n as f64);
+    assert_eq!(t[b.layout().switches()], n as f64);
 }

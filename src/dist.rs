@@ -457,9 +457,10 @@ mod tests {
 
     #[test]
     fn plain_numbers_and_maps_parse() {
-        let d: Dist = serde_yaml::from_str("0.25").unwrap();
+        let d: Dist = serde_json::from_str("0.25").unwrap();
         assert_eq!(d, Dist::Value(0.25));
-        let d: Dist = serde_yaml::from_str("{dist: lognormal, mu: 0, sigma: 0.3}").unwrap();
+        let d: Dist =
+            serde_json::from_str(r#"{"dist": "lognormal", "mu": 0, "sigma": 0.3}"#).unwrap();
         assert_eq!(
             d,
             Dist::Tagged(TaggedDist::Lognormal {
@@ -467,7 +468,7 @@ mod tests {
                 sigma: 0.3
             })
         );
-        let e = serde_yaml::from_str::<Dist>("{dist: cauchy, x0: 1}")
+        let e = serde_json::from_str::<Dist>(r#"{"dist": "cauchy", "x0": 1}"#)
             .unwrap_err()
             .to_string();
         assert!(e.contains("unknown variant `cauchy`"), "{e}");

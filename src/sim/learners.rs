@@ -1,58 +1,12 @@
 //! Training Q-learning vendors before round 0: builds the learners' game from the engine's own
 //! demand model and benchmarks, plays a session, and installs what was learned.
 
-use super::{Game, QParams, Session, price_grid};
 use crate::equilibrium::{DemandOracle, joint_prices, nash_prices};
+use crate::learning::{Game, LearnersGame, LearningReport, QParams, Session, price_grid};
 use crate::model::*;
 use crate::strategy::Strategy;
+use crate::systems::demand_oracle;
 use bevy_ecs::prelude::*;
-use serde::Serialize;
-
-/// What the learners learned before round 0.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct LearningReport {
-    /// Learning vendors, in learner order.
-    pub learners: Vec<String>,
-    /// Periods played.
-    pub periods: u64,
-    /// Whether the session met the convergence criterion.
-    pub converged: bool,
-    /// Bertrand-Nash prices (grid anchors), USD per Mtok.
-    pub nash_prices: Vec<f64>,
-    /// Joint-profit prices (grid anchors), USD per Mtok.
-    pub joint_prices: Vec<f64>,
-    /// Profits at the Nash prices, USD per period.
-    pub nash_profits: Vec<f64>,
-    /// Profits at the joint-profit prices, USD per period.
-    pub joint_profits: Vec<f64>,
-    /// Each learner's price grid, USD per Mtok.
-    pub grids: Vec<Vec<f64>>,
-    /// Prices along the cycle greedy play settles into.
-    pub limit_prices: Vec<Vec<f64>>,
-    /// Average profit of each learner along that cycle, USD per period.
-    pub limit_profits: Vec<f64>,
-    /// Average profit gain Δ = (π − π_Nash)/(π_joint − π_Nash), profits averaged over learners.
-    pub profit_gain: Option<f64>,
-}
-
-/// The learners' problem in a world at round 0.
-#[derive(Clone, Debug)]
-pub struct LearnersGame {
-    /// Grids and the profit of every joint action.
-    pub game: Game,
-    /// Vendor index of each learner.
-    pub learners: Vec<usize>,
-    /// Bertrand-Nash price of each learner, USD per Mtok.
-    pub nash_prices: Vec<f64>,
-    /// Joint-profit price of each learner, USD per Mtok.
-    pub joint_prices: Vec<f64>,
-    /// Profit of each learner at the Nash prices, USD per period.
-    pub nash_profits: Vec<f64>,
-    /// Profit of each learner at the joint-profit prices, USD per period.
-    pub joint_profits: Vec<f64>,
-    /// Each learner's parameters.
-    pub params: Vec<QParams>,
-}
 
 /// The learners' game for a world at round 0: grids anchored at the engine's Nash and joint-profit
 /// prices, profits of every joint action from the demand oracle. None without learners.
@@ -68,7 +22,7 @@ pub fn learners_game(world: &mut World) -> Option<LearnersGame> {
         return None;
     }
     learners.sort_by_key(|l| l.0);
-    let oracle = DemandOracle::from_world(world, DemandOracle::DEFAULT_MAX_AGENTS);
+    let oracle = demand_oracle(world, DemandOracle::DEFAULT_MAX_AGENTS);
     let board = world.resource::<MarketBoard>().clone();
     let costs = board.marginal_cost.clone();
     let offered = board.active.clone();

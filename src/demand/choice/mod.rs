@@ -1,0 +1,410 @@
+//! The buyers' choice: multinomial logit among available vendors and the outside option.
+//!
+//! u_ij = θ_i·quality_j − α_i·p_j − switching_cost·[j ≠ current_i] + Gumbel noise. In `sample`
+//! mode each agent draws one option with one uniform number; in `expected` mode each agent
+//! splits its volume by the choice probabilities, which is noise-free and matches theory exactly.
+//!
+//! This is the hot path of a run. Agents are processed in chunks of [`CHUNK`] rows in parallel
+//! (rayon); every chunk writes its own partial tally and the partials are summed in chunk order,
+//! and every agent's draw comes from its own stream keyed by (seed, round, agent id), so the
+//! results are the same bits on any number of threads. Within a chunk agents go through in
+//! blocks laid out vendor-major, so the utility, `exp` and comparison loops run over contiguous
+//! agents and vectorise. Nothing is allocated per agent: scratch space is per thread and reused.
+
+mod expected;
+mod sample;
+mod tally;
+
+pub use tally::{SegmentTally, TallyLayout};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+
+/// Agents per parallel task and per partial tally. Results depend on it, never on threads.
+pub const CHUNK: usize = 1024;
+/// f64 slots of the per-block utility buffer (16 KiB: stays in L1).
+const SCRATCH: usize = 2048;
+/// Largest block of agents.
+const MAX_BLOCK: usize = 256;
+/// Position of a vendor that is not on offer this round.
+pub const NOT_OFFERED: u32 = u32::MAX;
+/// An agent's current option when it is the outside option (not buying, or self-hosting).
+pub const OUTSIDE: u32 = u32::MAX - 1;
+/// An agent's current option before its first choice, or when nothing was available.
+pub const NONE: u32 = u32::MAX;
+
+/// Choice mode of a segment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChoiceMode {
+    /// Each agent draws one choice.
+    #[default]
+    Sample,
+    /// Each agent splits its volume by the logit probabilities.
+    Expected,
+}
+
+/// What buyers can choose from this round.
+#[derive(Clone, Debug, Default)]
+pub struct OfferBook {
+    /// Vendors in the scenario (V); options are vendors 0..V and the outside option V.
+    pub n_vendors: usize,
+    /// Vendor index of each offer.
+    pub vendor: Vec<u32>,
+    /// Quality of each offer.
+    pub quality: Vec<f64>,
+    /// Price of each offer, USD per Mtok.
+    pub price: Vec<f64>,
+    /// Vendor index → offer position, or [`NOT_OFFERED`].
+    pub position: Vec<u32>,
+    /// Self-hosting alternatives in the outside option: (quality, price USD per Mtok).
+    pub self_host: Vec<(f64, f64)>,
+    /// Per-segment terms.
+    pub segments: Vec<SegmentOffer>,
+}
+
+/// A segment's terms this round.
+#[derive(Clone, Debug)]
+pub struct SegmentOffer {
+    /// Choice mode.
+    pub mode: ChoiceMode,
+    /// Outside option available.
+    pub outside: bool,
+    /// Probability of reviewing the choice.
+    pub review: f64,
+    /// exp(−switching cost): weight multiplier of options other than the current one.
+    pub penalty: f64,
+    /// Whether any agent has a finite reservation price.
+    pub reservation: bool,
+    /// Per offer: Mtok bought per unit of base volume (volume demand × growth).
+    pub volume: Vec<f64>,
+    /// Per offer: Marshallian surplus per unit of base volume, USD (used without an outside option).
+    pub surplus: Vec<f64>,
+}
+
+impl OfferBook {
+    /// Length of one segment's tally.
+    pub fn tally_len(&self) -> usize {
+        self.layout().len()
+    }
+
+    /// Where each field of a segment's tally is.
+    pub fn layout(&self) -> TallyLayout {
+        TallyLayout::new(self.n_vendors)
+    }
+
+    /// Rebuilds the vendor → position map after `vendor` changed.
+    pub fn index_positions(&mut self) {
+        self.position.clear();
+        self.position.resize(self.n_vendors, NOT_OFFERED);
+        for (k, &j) in self.vendor.iter().enumerate() {
+            self.position[j as usize] = k as u32;
+        }
+    }
+}
+
+/// Buyer agents' traits as columns (one row per agent, in the world's table order).
+#[derive(Clone, Copy)]
+pub struct BuyerRows<'a> {
+    /// Ids (key each agent's random stream).
+    pub id: &'a [u32],
+    /// Segment indices.
+    pub segment: &'a [u32],
+    /// α: utility lost per USD/Mtok.
+    pub alpha: &'a [f64],
+    /// θ: utility per quality point.
+    pub theta: &'a [f64],
+    /// Reservation prices, USD per Mtok (infinite: none).
+    pub reservation: &'a [f64],
+    /// Base volumes, Mtok per round per represented customer.
+    pub base: &'a [f64],
+}
+
+impl<'a> BuyerRows<'a> {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.id.len()
+    }
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+    pub(crate) fn slice(&self, lo: usize, hi: usize) -> BuyerRows<'a> {
+        BuyerRows {
+            id: &self.id[lo..hi],
+            segment: &self.segment[lo..hi],
+            alpha: &self.alpha[lo..hi],
+            theta: &self.theta[lo..hi],
+            reservation: &self.reservation[lo..hi],
+            base: &self.base[lo..hi],
+        }
+    }
+}
+
+/// Per-thread scratch space, grown on first use and reused.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    buf: Vec<f64>,
+    mx: Vec<f64>,
+    u0: Vec<f64>,
+    free: Vec<f64>,
+    run: Vec<f64>,
+    thr: Vec<f64>,
+    cs: Vec<f64>,
+    cnt: Vec<u32>,
+    review: Vec<bool>,
+    banks: Vec<f64>,
+    weights: Vec<f64>,
+}
+
+impl Scratch {
+    fn ensure(&mut self, n: usize, m: usize, v: usize) {
+        let grow = |x: &mut Vec<f64>, len: usize| {
+            if x.len() < len {
+                x.resize(len, 0.0);
+            }
+        };
+        grow(&mut self.buf, n.max(1) * m);
+        for x in [
+            &mut self.mx,
+            &mut self.u0,
+            &mut self.free,
+            &mut self.run,
+            &mut self.thr,
+            &mut self.cs,
+        ] {
+            grow(x, m);
+        }
+        grow(&mut self.banks, 4 * 2 * (v + 1));
+        grow(&mut self.weights, 2 * (n + 1));
+        if self.cnt.len() < m {
+            self.cnt.resize(m, 0);
+        }
+        if self.review.len() < m {
+            self.review.resize(m, false);
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH_SPACE: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs every agent's choice for one round and writes the summed tally (segments × tally_len).
+///
+/// `choice` holds each row's current option and receives the new one; `alloc` holds, for
+/// `expected`-mode rows, the share of the agent's volume on each option (V + 1 per row; empty
+/// when no segment is in expected mode); `partials` is reused scratch for the per-chunk tallies.
+/// With `parallel` false the chunks run one after another on the calling thread (for sweeps,
+/// which parallelise across runs instead); the results are the same bits either way.
+#[allow(clippy::too_many_arguments)]
+pub fn choose_all(
+    rows: BuyerRows,
+    choice: &mut [u32],
+    alloc: &mut [f64],
+    book: &OfferBook,
+    key: u64,
+    partials: &mut Vec<f64>,
+    tally: &mut [f64],
+    parallel: bool,
+) {
+    let n_rows = rows.len();
+    let tl = book.tally_len() * book.segments.len();
+    assert_eq!(tally.len(), tl, "tally has one block per segment");
+    let nchunks = n_rows.div_ceil(CHUNK);
+    partials.clear();
+    partials.resize(nchunks * tl, 0.0);
+    let stride = book.n_vendors + 1;
+    let work = |c: usize, part: &mut [f64], ch: &mut [u32], al: &mut [f64]| {
+        let lo = c * CHUNK;
+        let hi = (lo + CHUNK).min(n_rows);
+        choose_chunk(rows.slice(lo, hi), ch, al, book, key, part);
+    };
+    if !parallel {
+        let mut alloc_chunks = alloc.chunks_mut(CHUNK * stride);
+        for (c, (part, ch)) in partials
+            .chunks_mut(tl.max(1))
+            .zip(choice.chunks_mut(CHUNK))
+            .enumerate()
+        {
+            work(c, part, ch, alloc_chunks.next().unwrap_or(&mut []));
+        }
+    } else if alloc.is_empty() {
+        partials
+            .par_chunks_mut(tl.max(1))
+            .zip(choice.par_chunks_mut(CHUNK))
+            .enumerate()
+            .for_each(|(c, (part, ch))| work(c, part, ch, &mut []));
+    } else {
+        assert_eq!(alloc.len(), n_rows * stride, "one allocation row per agent");
+        partials
+            .par_chunks_mut(tl.max(1))
+            .zip(choice.par_chunks_mut(CHUNK))
+            .zip(alloc.par_chunks_mut(CHUNK * stride))
+            .enumerate()
+            .for_each(|(c, ((part, ch), al))| work(c, part, ch, al));
+    }
+    // Chunk order, whatever thread ran each chunk.
+    tally.fill(0.0);
+    for part in partials.chunks_exact(tl.max(1)) {
+        for (t, p) in tally.iter_mut().zip(part) {
+            *t += p;
+        }
+    }
+}
+
+/// One chunk of rows. Dispatches to an AVX2 build of the same code where the CPU has it: the
+/// arithmetic is the same IEEE operations in the same order (no fused multiply-add), so the
+/// results are identical to the baseline build, only faster.
+fn choose_chunk(
+    rows: BuyerRows,
+    choice: &mut [u32],
+    alloc: &mut [f64],
+    book: &OfferBook,
+    key: u64,
+    tally: &mut [f64],
+) {
+    SCRATCH_SPACE.with_borrow_mut(|s| {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2, checked just above.
+                unsafe { choose_chunk_avx2(rows, choice, alloc, book, key, tally, s) };
+                return;
+            }
+        }
+        choose_chunk_impl(rows, choice, alloc, book, key, tally, s);
+    });
+}
+
+/// The same code compiled for AVX2 (closures do not inherit target features, so the scratch
+/// space is fetched by the caller and every loop lives in inlined functions).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn choose_chunk_avx2(
+    rows: BuyerRows,
+    choice: &mut [u32],
+    alloc: &mut [f64],
+    book: &OfferBook,
+    key: u64,
+    tally: &mut [f64],
+    s: &mut Scratch,
+) {
+    choose_chunk_impl(rows, choice, alloc, book, key, tally, s);
+}
+
+#[inline(always)]
+fn choose_chunk_impl(
+    rows: BuyerRows,
+    choice: &mut [u32],
+    alloc: &mut [f64],
+    book: &OfferBook,
+    key: u64,
+    tally: &mut [f64],
+    s: &mut Scratch,
+) {
+    {
+        let n = book.price.len();
+        let v = book.n_vendors;
+        let m_max = (SCRATCH / n.max(1)).clamp(1, MAX_BLOCK);
+        s.ensure(n, m_max, v);
+        let tl = book.tally_len();
+        let stride = v + 1;
+        let mut i = 0;
+        while i < rows.len() {
+            // A run of rows of one segment.
+            let seg = rows.segment[i] as usize;
+            let mut j = i + 1;
+            while j < rows.len() && rows.segment[j] as usize == seg {
+                j += 1;
+            }
+            let so = &book.segments[seg];
+            let t = &mut tally[seg * tl..(seg + 1) * tl];
+            let mut lo = i;
+            while lo < j {
+                let hi = (lo + m_max).min(j);
+                let block = rows.slice(lo, hi);
+                let ch = &mut choice[lo..hi];
+                match so.mode {
+                    ChoiceMode::Sample => {
+                        let sw = so.penalty != 1.0;
+                        match (sw, so.reservation, so.outside) {
+                            (false, false, true) => sample::sample_block::<false, false, true>(
+                                block, ch, book, so, key, t, s,
+                            ),
+                            (true, false, true) => sample::sample_block::<true, false, true>(
+                                block, ch, book, so, key, t, s,
+                            ),
+                            (false, true, true) => sample::sample_block::<false, true, true>(
+                                block, ch, book, so, key, t, s,
+                            ),
+                            (true, true, true) => sample::sample_block::<true, true, true>(
+                                block, ch, book, so, key, t, s,
+                            ),
+                            (false, false, false) => sample::sample_block::<false, false, false>(
+                                block, ch, book, so, key, t, s,
+                            ),
+                            (true, false, false) => sample::sample_block::<true, false, false>(
+                                block, ch, book, so, key, t, s,
+                            ),
+                            (false, true, false) => sample::sample_block::<false, true, false>(
+                                block, ch, book, so, key, t, s,
+                            ),
+                            (true, true, false) => sample::sample_block::<true, true, false>(
+                                block, ch, book, so, key, t, s,
+                            ),
+                        }
+                    }
+                    ChoiceMode::Expected => {
+                        let al = &mut alloc[lo * stride..hi * stride];
+                        expected::expected_block(block, ch, al, book, so, t, s);
+                    }
+                }
+                lo = hi;
+            }
+            i = j;
+        }
+    }
+}
+
+/// Whether an agent whose current option is `prev` may keep it this round.
+#[inline(always)]
+pub(crate) fn can_keep(prev: u32, book: &OfferBook, reservation: f64, outside: bool) -> bool {
+    match prev {
+        NONE => false,
+        OUTSIDE => outside,
+        j => {
+            let pos = book.position[j as usize];
+            pos != NOT_OFFERED && book.price[pos as usize] <= reservation
+        }
+    }
+}
+
+/// The outside option's utility for an agent: the better of not buying (0) and self-hosting.
+#[inline(always)]
+pub(crate) fn outside_utility(book: &OfferBook, theta: f64, alpha: f64) -> f64 {
+    let mut u0 = 0.0f64;
+    for &(q, p) in &book.self_host {
+        let u = theta * q - alpha * p;
+        u0 = if u > u0 { u } else { u0 };
+    }
+    u0
+}
+
+/// The weight of option `j` (vendor index, or `v` for outside) from offer-ordered weights.
+#[inline(always)]
+pub(crate) fn weight_of(j: usize, v: usize, w: &[f64], book: &OfferBook) -> f64 {
+    let n = book.price.len();
+    if j == v {
+        w[n]
+    } else {
+        match book.position[j] {
+            NOT_OFFERED => 0.0,
+            pos => w[pos as usize],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

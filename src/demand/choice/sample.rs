@@ -1,0 +1,198 @@
+//! `sample` mode: each agent draws one option with one uniform number.
+
+use super::{
+    BuyerRows, NONE, OUTSIDE as OUTSIDE_OPTION, OfferBook, Scratch, SegmentOffer, can_keep,
+    outside_utility,
+};
+use crate::numerics::{exp_fast, ln_fast};
+use crate::rng::uniform_at;
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSIDE: bool>(
+    rows: BuyerRows,
+    cur: &mut [u32],
+    book: &OfferBook,
+    seg: &SegmentOffer,
+    key: u64,
+    t: &mut [f64],
+    s: &mut Scratch,
+) {
+    let m = rows.len();
+    let n = book.price.len();
+    let v = book.n_vendors;
+    let Scratch {
+        buf,
+        mx,
+        u0,
+        free,
+        run,
+        thr,
+        cs,
+        cnt,
+        review,
+        banks,
+        ..
+    } = s;
+    let (buf, mx, u0, free, run, thr, cs) = (
+        &mut buf[..n * m],
+        &mut mx[..m],
+        &mut u0[..m],
+        &mut free[..m],
+        &mut run[..m],
+        &mut thr[..m],
+        &mut cs[..m],
+    );
+    let (cnt, review) = (&mut cnt[..m], &mut review[..m]);
+    let (alpha, theta, res, base) = (rows.alpha, rows.theta, rows.reservation, rows.base);
+
+    // Utilities, and each agent's largest (subtracted before exp so nothing overflows).
+    if OUTSIDE {
+        if book.self_host.is_empty() {
+            u0.fill(0.0);
+        } else {
+            for i in 0..m {
+                u0[i] = outside_utility(book, theta[i], alpha[i]);
+            }
+        }
+        mx.copy_from_slice(u0);
+    } else {
+        mx.fill(f64::NEG_INFINITY);
+    }
+    for k in 0..n {
+        let (a, p) = (book.quality[k], book.price[k]);
+        let row = &mut buf[k * m..(k + 1) * m];
+        for i in 0..m {
+            let mut u = theta[i] * a - alpha[i] * p;
+            if RESERVE && p > res[i] {
+                u = f64::NEG_INFINITY;
+            }
+            row[i] = u;
+            let m = mx[i];
+            mx[i] = if u > m { u } else { m };
+        }
+    }
+    if !OUTSIDE {
+        // Agents with nothing they can buy: keep the arithmetic finite (their weights are masked).
+        for x in mx.iter_mut() {
+            *x = if *x == f64::NEG_INFINITY { 0.0 } else { *x };
+        }
+    }
+    // Weights: cumulative (with switching penalty) in place; penalty-free sum for the surplus.
+    free.fill(0.0);
+    run.fill(0.0);
+    for k in 0..n {
+        let vk = book.vendor[k];
+        let p = book.price[k];
+        let row = &mut buf[k * m..(k + 1) * m];
+        for i in 0..m {
+            let mut e = exp_fast(row[i] - mx[i]);
+            if RESERVE {
+                e = if p > res[i] { 0.0 } else { e };
+            }
+            free[i] += e;
+            if SWITCH {
+                e *= if cur[i] == vk { 1.0 } else { seg.penalty };
+            }
+            run[i] += e;
+            row[i] = run[i];
+        }
+    }
+    // Outside weight, totals and the logit consumer surplus (Small–Rosen log-sum).
+    for i in 0..m {
+        let e0 = if OUTSIDE {
+            exp_fast(u0[i] - mx[i])
+        } else {
+            0.0
+        };
+        if OUTSIDE {
+            cs[i] = base[i] * (mx[i] + ln_fast(free[i] + e0)) / alpha[i];
+        }
+        let e0p = if SWITCH && cur[i] != OUTSIDE_OPTION {
+            e0 * seg.penalty
+        } else {
+            e0
+        };
+        free[i] = run[i] + e0p; // from here on: the total weight
+    }
+    // One uniform per agent decides both whether it reviews and what it picks: u < r reviews
+    // with u/r, u >= r stays (or, if it must move, picks with (u − r)/(1 − r)); both uniform.
+    let r = seg.review;
+    let inv_r = if r > 0.0 { 1.0 / r } else { 0.0 };
+    let inv_nr = if r < 1.0 { 1.0 / (1.0 - r) } else { 0.0 };
+    for i in 0..m {
+        let u = uniform_at(key, rows.id[i] as u64);
+        let rev = u < r;
+        review[i] = rev;
+        let ur = if rev { u * inv_r } else { (u - r) * inv_nr };
+        thr[i] = ur * free[i];
+    }
+    cnt.fill(0);
+    for k in 0..n {
+        let row = &buf[k * m..(k + 1) * m];
+        for i in 0..m {
+            cnt[i] += (row[i] <= thr[i]) as u32;
+        }
+    }
+    // Choices and the tally: four banks break store-to-load chains on popular options.
+    let stride = v + 1;
+    let banks = &mut banks[..8 * stride];
+    banks.fill(0.0);
+    let mut extra = [0.0f64; 4]; // surplus (no outside option) and switches, two banks each
+    for i in 0..m {
+        let prev = cur[i];
+        let keep = !review[i] && can_keep(prev, book, res[i], OUTSIDE);
+        let choice = if keep {
+            prev
+        } else if free[i] <= 0.0 {
+            NONE
+        } else {
+            let mut c = cnt[i] as usize;
+            if c >= n {
+                if OUTSIDE {
+                    c = usize::MAX;
+                } else {
+                    // Rounding put the threshold at the total: take the last option with weight.
+                    c = n - 1;
+                    while c > 0 && buf[c * m + i] == buf[(c - 1) * m + i] {
+                        c -= 1;
+                    }
+                }
+            }
+            if c == usize::MAX {
+                OUTSIDE_OPTION
+            } else {
+                book.vendor[c]
+            }
+        };
+        cur[i] = choice;
+        let bank = (i & 3) * 2 * stride;
+        let (idx, pos) = match choice {
+            OUTSIDE_OPTION | NONE => (v, usize::MAX),
+            j => (j as usize, book.position[j as usize] as usize),
+        };
+        if pos != usize::MAX {
+            banks[bank + idx] += base[i] * seg.volume[pos];
+            if !OUTSIDE {
+                extra[(i & 1) * 2] += base[i] * seg.surplus[pos];
+            }
+        }
+        banks[bank + stride + idx] += 1.0;
+        extra[(i & 1) * 2 + 1] += (prev != NONE && prev != choice) as u32 as f64;
+    }
+    for o in 0..2 * stride {
+        t[o] +=
+            (banks[o] + banks[2 * stride + o]) + (banks[4 * stride + o] + banks[6 * stride + o]);
+    }
+    let mut cs_sum = [0.0f64; 4];
+    if OUTSIDE {
+        for (i, c) in cs.iter().enumerate() {
+            cs_sum[i & 3] += c;
+        }
+    }
+    let at = book.layout();
+    t[at.consumer_surplus()] +=
+        (cs_sum[0] + cs_sum[1]) + (cs_sum[2] + cs_sum[3]) + (extra[0] + extra[2]);
+    t[at.switches()] += extra[1] + extra[3];
+    t[at.agents()] += m as f64;
+}

@@ -1,0 +1,112 @@
+//! `isoelastic` volume: q = base·(max(p, saturation_price)/reference_price)^−elasticity, constant
+//! elasticity, saturating below `saturation_price` so that a free product has a finite volume.
+
+use super::{VolumeContext, VolumeForm};
+use crate::check::Checker;
+use serde::{Deserialize, Serialize};
+
+/// The `isoelastic` volume block.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IsoelasticVolumeSpec {
+    /// Price elasticity ε > 0 (empirical short-run value for LLM APIs: about 1.1).
+    pub elasticity: f64,
+    /// Price at which volume equals the base volume, USD per Mtok, > 0.
+    pub reference_price: f64,
+    /// Price below which volume stops growing, USD per Mtok, > 0.
+    pub saturation_price: f64,
+}
+
+/// (max(p, saturation)/reference)^−ε.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct IsoelasticVolume {
+    /// Elasticity ε.
+    pub elasticity: f64,
+    /// Reference price, USD per Mtok.
+    pub reference: f64,
+    /// Saturation price, USD per Mtok.
+    pub saturation: f64,
+}
+
+impl VolumeForm for IsoelasticVolume {
+    type Spec = IsoelasticVolumeSpec;
+
+    fn check(spec: &IsoelasticVolumeSpec, at: &str, segment: &VolumeContext, c: &mut Checker) {
+        c.positive(&format!("{at}.elasticity"), spec.elasticity);
+        c.positive(&format!("{at}.reference_price"), spec.reference_price);
+        c.positive(&format!("{at}.saturation_price"), spec.saturation_price);
+        if spec.elasticity <= 1.0 && !segment.outside_option && !segment.reservation_price {
+            c.warn(
+                &format!("{at}.elasticity"),
+                "with elasticity <= 1 and no reservation price the area under the demand curve is \
+                 unbounded, so this segment's consumer surplus is reported as 0",
+            );
+        }
+    }
+
+    fn build(spec: &IsoelasticVolumeSpec) -> Self {
+        IsoelasticVolume {
+            elasticity: spec.elasticity,
+            reference: spec.reference_price,
+            saturation: spec.saturation_price,
+        }
+    }
+
+    fn factor(&self, p: f64) -> f64 {
+        crate::numerics::pow_fast(p.max(self.saturation) / self.reference, -self.elasticity)
+    }
+
+    fn factor_slope(&self, p: f64) -> f64 {
+        if p > self.saturation {
+            -self.elasticity * self.factor(p) / p
+        } else {
+            0.0
+        }
+    }
+
+    /// Zero where the area is unbounded (ε <= 1).
+    fn surplus(&self, p: f64) -> f64 {
+        if self.elasticity <= 1.0 {
+            return 0.0;
+        }
+        // ∫_p^∞ (t/ref)^−ε dt = factor(p)·p/(ε − 1) for p >= saturation; below it the flat part
+        // adds factor(sat)·(sat − p).
+        let top = p.max(self.saturation);
+        let tail = self.factor(top) * top / (self.elasticity - 1.0);
+        tail + self.factor(self.saturation) * (self.saturation - p).max(0.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn isoelastic_volume_is_finite_at_price_zero() {
+        let d = IsoelasticVolume {
+            elasticity: 1.1,
+            reference: 1.0,
+            saturation: 0.01,
+        };
+        let at_zero = d.factor(0.0);
+        assert!(at_zero.is_finite());
+        assert_eq!(at_zero, d.factor(0.01));
+        assert!((d.factor(2.0) - 2f64.powf(-1.1)).abs() < 1e-14);
+        assert!(d.surplus(0.0).is_finite());
+        // Elasticity: d ln q / d ln p = −ε above saturation.
+        let p = 3.0;
+        assert!((d.factor_slope(p) * p / d.factor(p) + 1.1).abs() < 1e-12);
+    }
+
+    #[test]
+    fn isoelastic_surplus_matches_numerical_integral() {
+        let d = IsoelasticVolume {
+            elasticity: 2.0,
+            reference: 1.0,
+            saturation: 0.5,
+        };
+        // ∫_0.2^∞ of min(t, 0.5)-saturated t^-2: 4 × 0.3 + 1/0.5 = 3.2.
+        assert!((d.surplus(0.2) - 3.2).abs() < 1e-12);
+        assert!((d.surplus(2.0) - 0.5).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,94 @@
+//! `model_release`: a vendor releases a new model; its quality and costs change and its
+//! training compute is charged.
+
+use super::{CheckContext, CompileContext, EventKind, vendor_mut};
+use crate::check::Checker;
+use crate::cost::{CostCurve, CostSpec, ModelSpec};
+use crate::model::{Costs, ModelCard, Policy, RoundClock};
+use bevy_ecs::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The `model_release` block.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelReleaseSpec {
+    /// Round.
+    pub round: u32,
+    /// Vendor name.
+    pub vendor: String,
+    /// The new model.
+    pub model: ModelSpec,
+    /// A new cost curve (default: the vendor's curve with the new model's parameters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<CostSpec>,
+    /// Charge the training cost (compute costs only). Default true.
+    #[serde(default = "yes")]
+    pub charge_training: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A model release, with the cost curve of the new model.
+#[derive(Clone, Debug)]
+pub struct ModelRelease {
+    round: u32,
+    vendor: usize,
+    quality: f64,
+    curve: CostCurve,
+    charge_training: bool,
+}
+
+impl EventKind for ModelRelease {
+    type Spec = ModelReleaseSpec;
+
+    fn round_of(spec: &ModelReleaseSpec) -> u32 {
+        spec.round
+    }
+
+    fn check(spec: &ModelReleaseSpec, at: &str, market: &mut CheckContext, c: &mut Checker) {
+        if let Some(j) = market.vendor(at, "vendor", &spec.vendor, c) {
+            let model_at = format!("{at}.model");
+            spec.model.check(&model_at, c);
+            let cost = spec.cost.as_ref().unwrap_or(market.vendors[j].cost);
+            cost.check(&spec.model, &format!("{at}.cost"), &model_at, c);
+        }
+    }
+
+    /// The new curve is the release's `cost`, or the vendor's curve as last written (its own
+    /// or an earlier release's), for the new model.
+    fn compile(spec: &ModelReleaseSpec, market: &mut CompileContext) -> Self {
+        let j = market.vendor(&spec.vendor);
+        if let Some(c) = &spec.cost {
+            market.costs[j] = c.clone();
+        }
+        ModelRelease {
+            round: spec.round,
+            vendor: j,
+            quality: spec.model.quality,
+            curve: market.costs[j].build(&spec.model, market.rounds_per_year),
+            charge_training: spec.charge_training,
+        }
+    }
+
+    fn round(&self) -> u32 {
+        self.round
+    }
+
+    fn apply(&self, world: &mut World) {
+        let round = world.resource::<RoundClock>().round;
+        {
+            let mut costs = vendor_mut::<Costs>(world, self.vendor);
+            let costs = &mut *costs;
+            costs.curve = self.curve.clone();
+            costs.curve.update_drivers(&mut costs.drivers, round);
+            if self.charge_training {
+                costs.training_due_usd += costs.curve.training_cost(&costs.drivers);
+            }
+        }
+        vendor_mut::<ModelCard>(world, self.vendor).quality = self.quality;
+    }
+
+    fn in_force(&self, _round: u32, _policy: &mut Policy) {}
+}

@@ -1,0 +1,112 @@
+//! Compiling a checked scenario into the engine's run specification: every default settled,
+//! every cost curve and strategy built, every name resolved to an index, events in round order.
+
+use super::spec::{ScenarioSpec, SegmentSpec, VendorSpec};
+use crate::cost::CostDrivers;
+use crate::events::{CompileContext, EventSpec};
+use crate::model::{CapacityRule, SegmentRules, TraitDists};
+use crate::numerics::{exp_fast, pow_fast};
+use crate::sim::{RunSpec, SegmentPlan, VendorPlan};
+use crate::strategy::StrategySpec;
+
+/// The run specification of a checked scenario.
+pub fn compile(s: &ScenarioSpec) -> RunSpec {
+    let mut events: Vec<&EventSpec> = s.events.iter().collect();
+    events.sort_by_key(|e| e.round());
+    let mut market = CompileContext {
+        vendors: s.vendors.iter().map(|v| v.name.clone()).collect(),
+        segments: s.segments.iter().map(|g| g.name.clone()).collect(),
+        costs: s.vendors.iter().map(|v| v.cost.clone()).collect(),
+        enters_at: s.vendors.iter().map(|v| v.enters_at).collect(),
+        rounds_per_year: s.rounds_per_year,
+    };
+    let events = events.into_iter().map(|e| e.compile(&mut market)).collect();
+    RunSpec {
+        name: s.name.clone(),
+        seed: s.seed,
+        rounds: s.rounds,
+        rounds_per_year: s.rounds_per_year,
+        benchmarks: s.benchmarks,
+        self_host: s
+            .outside_option
+            .self_host
+            .iter()
+            .map(|h| (h.quality, h.price))
+            .collect(),
+        vendors: s
+            .vendors
+            .iter()
+            .zip(&market.enters_at)
+            .map(|(v, &enters_at)| vendor(v, enters_at, s.rounds_per_year))
+            .collect(),
+        segments: s
+            .segments
+            .iter()
+            .map(|g| segment(g, s.rounds_per_year))
+            .collect(),
+        events,
+    }
+}
+
+/// A vendor with its defaults settled: the price before round 0 is twice the round-0 marginal
+/// cost; the strategy is `at_cost` for open-weight hosts and `cost_plus` with markup 1 for the
+/// others; cash is unlimited.
+fn vendor(v: &VendorSpec, enters_at: u32, rounds_per_year: f64) -> VendorPlan {
+    let curve = v.cost.build(&v.model, rounds_per_year);
+    let initial_price = v.initial_price.unwrap_or_else(|| {
+        let mut drivers = CostDrivers::default();
+        curve.update_drivers(&mut drivers, 0);
+        2.0 * curve.marginal_cost(&drivers, 0.0)
+    });
+    let strategy = match &v.strategy {
+        Some(s) => s.clone(),
+        None if v.open_weight.is_some() => StrategySpec::at_cost(),
+        None => StrategySpec::cost_plus(1.0),
+    };
+    VendorPlan {
+        name: v.name.clone(),
+        quality: v.model.quality,
+        curve,
+        initial_price,
+        strategy: strategy.build(),
+        cash_usd: v.finances.cash.unwrap_or(f64::INFINITY),
+        operating_cost_usd: v.finances.operating_cost,
+        charge_initial_training: v.finances.charge_initial_training,
+        self_host_multiple: v.open_weight.as_ref().map(|o| o.self_host_cost_multiple),
+        enters_at,
+        capacity: v.capacity.as_ref().map_or(CapacityRule::Unlimited, |c| {
+            CapacityRule::from_keys(c.gpus, c.mtok_per_round)
+        }),
+    }
+}
+
+/// A segment's rules: the switching cost as the weight penalty exp(−cost), annual volume growth
+/// as a factor per round.
+fn segment(g: &SegmentSpec, rounds_per_year: f64) -> SegmentPlan {
+    SegmentPlan {
+        agents: g.agents,
+        rules: SegmentRules {
+            name: g.name.clone(),
+            traits: TraitDists {
+                price_sensitivity: g.price_sensitivity.clone(),
+                quality_weight: g.quality_weight.clone(),
+                reservation_price: g.reservation_price.clone(),
+                base_volume_mtok: g.base_volume_mtok.clone(),
+            },
+            mode: g.choice.mode,
+            outside: g.outside_option,
+            review: g.choice.review_probability,
+            penalty: exp_fast(-g.choice.switching_cost),
+            reservation: g.reservation_price.is_some(),
+            volume: g.volume.build(),
+            represents: g.represents,
+            volume_growth_per_round: pow_fast(
+                1.0 + g.growth.volume_per_year,
+                1.0 / rounds_per_year,
+            ),
+            agents_per_round: g.growth.agents_per_round,
+            volume_scale: 1.0,
+            pending_agents: 0.0,
+        },
+    }
+}

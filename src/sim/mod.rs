@@ -1,0 +1,135 @@
+//! A run: builds a World from the engine's run specification, steps it round by round, returns
+//! the panels. No IO happens here.
+
+mod benchmarks;
+mod learners;
+mod spec;
+mod world;
+
+pub use benchmarks::market_benchmarks;
+pub use learners::{learners_game, train};
+pub use spec::{RunSpec, SegmentPlan, VendorPlan};
+
+use crate::equilibrium::{Benchmarks, DemandOracle};
+use crate::learning::LearningReport;
+use crate::model::*;
+use crate::output::Panels;
+use crate::systems::round_schedule;
+use bevy_ecs::prelude::*;
+
+/// A price war in progress: the world and the round schedule.
+pub struct Simulation {
+    world: World,
+    schedule: Schedule,
+    rounds: u32,
+    benchmarks: bool,
+    first_benchmarks: bool,
+    learning: Option<LearningReport>,
+}
+
+/// What a finished run returns.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// The recorded panels.
+    pub panels: Panels,
+    /// Buyer agents at the end of the run.
+    pub agents: u64,
+    /// Benchmarks of the market in the first and in the last round (when the scenario asks).
+    pub benchmarks: Vec<Benchmarks>,
+    /// What Q-learning vendors learned before round 0 (when there are any).
+    pub learning: Option<LearningReport>,
+}
+
+impl Simulation {
+    /// Builds the world of run `run_id` (0 for a single run) of a run specification (or of
+    /// anything that holds one, such as a checked scenario). Q-learning vendors are trained
+    /// here, before round 0.
+    pub fn new(spec: &impl AsRef<RunSpec>, run_id: u64) -> Self {
+        let spec = spec.as_ref();
+        let mut world = world::build_world(spec, run_id);
+        let learning = train(&mut world, spec.seed, run_id);
+        Simulation {
+            world,
+            schedule: round_schedule(),
+            rounds: spec.rounds,
+            benchmarks: spec.benchmarks,
+            first_benchmarks: true,
+            learning,
+        }
+    }
+
+    /// Whether buyers choose in parallel (default true). Sweeps that run many simulations in
+    /// parallel turn it off; results do not change.
+    pub fn set_parallel_buyers(&mut self, parallel: bool) {
+        self.world.resource_mut::<Execution>().parallel_buyers = parallel;
+    }
+
+    /// Whether a run computes the benchmarks of its first round as well as of its last (default
+    /// true; sweeps, whose runs table uses the last round's, turn it off).
+    pub fn set_first_round_benchmarks(&mut self, on: bool) {
+        self.first_benchmarks = on;
+    }
+
+    /// Plays one round.
+    pub fn step(&mut self) {
+        self.schedule.run(&mut self.world);
+    }
+
+    /// The next round to be played.
+    pub fn round(&self) -> u32 {
+        self.world.resource::<RoundClock>().round
+    }
+
+    /// The world (for inspection in tests and tools).
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The world, mutably (for tools that set up special states).
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    /// The expected demand of the world's buyers now (a sample of them for large populations):
+    /// the demand model of the strategies and benchmarks.
+    pub fn demand_oracle(&mut self) -> DemandOracle {
+        crate::systems::demand_oracle(&mut self.world, DemandOracle::DEFAULT_MAX_AGENTS)
+    }
+
+    /// What Q-learning vendors learned before round 0, if there are any.
+    pub fn learning(&self) -> Option<&LearningReport> {
+        self.learning.as_ref()
+    }
+
+    /// Plays every remaining round, calling `on_round` after each, and returns the panels.
+    pub fn run(mut self, mut on_round: impl FnMut(u32)) -> RunResult {
+        // The benchmarks of a round are those of its market as played: after its events,
+        // entries, exits, costs and capacities (so computed once the round is over).
+        let mut benchmarks = Vec::new();
+        let mut bench = |world: &mut World, round: u32| {
+            let mut b = market_benchmarks(world, DemandOracle::DEFAULT_MAX_AGENTS);
+            b.round = round;
+            benchmarks.push(b);
+        };
+        let first = self.round() == 0;
+        while self.round() < self.rounds {
+            let r = self.round();
+            self.step();
+            on_round(r);
+            if self.benchmarks && self.first_benchmarks && first && r == 0 && self.rounds > 1 {
+                bench(&mut self.world, 0);
+            }
+        }
+        if self.benchmarks {
+            bench(&mut self.world, self.rounds.saturating_sub(1));
+        }
+        let agents = self.world.resource::<NextBuyerId>().0 as u64;
+        let panels = self.world.remove_resource::<Panels>().unwrap_or_default();
+        RunResult {
+            panels,
+            agents,
+            benchmarks,
+            learning: self.learning,
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! Building the world of a run from its specification: vendors, buyer agents, resources.
+
+use super::spec::{RunSpec, VendorPlan};
+use crate::cost::CostDrivers;
+use crate::equilibrium::DemandOracle;
+use crate::events::EventBook;
+use crate::model::*;
+use crate::output::Panels;
+use crate::systems::demand_oracle;
+use bevy_ecs::prelude::*;
+use rayon::prelude::*;
+
+/// The world of run `run_id` of `spec`, before round 0 (learners not yet trained).
+pub fn build_world(spec: &RunSpec, run_id: u64) -> World {
+    let mut world = World::new();
+    world.insert_resource(RunInfo {
+        run_id,
+        seed: spec.seed,
+        rounds: spec.rounds,
+        rounds_per_year: spec.rounds_per_year,
+    });
+    world.insert_resource(RoundClock::default());
+    world.insert_resource(OutsideOption {
+        self_host: spec.self_host.clone(),
+    });
+    let needs_demand = spawn_vendors(&mut world, spec);
+    let agents = spawn_buyers(&mut world, spec);
+    world.insert_resource(NextBuyerId(agents));
+    world.insert_resource(Offers::default());
+    world.insert_resource(ChoiceTally::default());
+    world.insert_resource(Panels::default());
+    world.insert_resource(Execution::default());
+    world.insert_resource(EventBook {
+        events: spec.events.clone(),
+    });
+    world.insert_resource(Policy::default());
+    world.insert_resource(Rationing::default());
+    let oracle = needs_demand.then(|| demand_oracle(&mut world, DemandOracle::DEFAULT_MAX_AGENTS));
+    world.insert_resource(DemandView {
+        oracle,
+        agents_seen: agents,
+    });
+    world
+}
+
+/// Spawns the vendors and the public price board; returns whether a strategy needs the demand
+/// oracle.
+fn spawn_vendors(world: &mut World, spec: &RunSpec) -> bool {
+    let v = spec.vendors.len();
+    let mut board = MarketBoard {
+        names: spec.vendors.iter().map(|x| x.name.clone()).collect(),
+        posted: vec![0.0; v],
+        last_posted: vec![0.0; v],
+        active: spec.vendors.iter().map(|x| x.enters_at == 0).collect(),
+        last_active: spec.vendors.iter().map(|x| x.enters_at == 0).collect(),
+        quality: vec![0.0; v],
+        marginal_cost: vec![0.0; v],
+        self_host_multiple: spec.vendors.iter().map(|x| x.self_host_multiple).collect(),
+    };
+    let mut needs_demand = false;
+    let mut entities = Vec::with_capacity(v);
+    for (index, plan) in spec.vendors.iter().enumerate() {
+        let bundle = vendor_bundle(plan, index);
+        board.last_posted[index] = plan.initial_price;
+        board.posted[index] = plan.initial_price;
+        board.quality[index] = plan.quality;
+        board.marginal_cost[index] = bundle.costs.marginal_cost_per_mtok;
+        needs_demand |= bundle.pricing.0.needs_demand();
+        let mut e = world.spawn(bundle);
+        if let Some(m) = plan.self_host_multiple {
+            e.insert(OpenWeight {
+                self_host_cost_multiple: m,
+            });
+        }
+        entities.push(e.id());
+    }
+    world.insert_resource(board);
+    world.insert_resource(VendorEntities(entities));
+    needs_demand
+}
+
+/// The components of a vendor at the start of a run.
+fn vendor_bundle(plan: &VendorPlan, index: usize) -> VendorBundle {
+    let curve = plan.curve.clone();
+    let mut drivers = CostDrivers::default();
+    curve.update_drivers(&mut drivers, 0);
+    let mc = curve.marginal_cost(&drivers, 0.0);
+    let training_due = if plan.charge_initial_training && plan.enters_at == 0 {
+        curve.training_cost(&drivers)
+    } else {
+        0.0
+    };
+    VendorBundle {
+        vendor: Vendor { index },
+        costs: Costs {
+            curve,
+            drivers,
+            marginal_cost_per_mtok: mc,
+            training_due_usd: training_due,
+        },
+        card: ModelCard {
+            quality: plan.quality,
+        },
+        price: Price {
+            usd_per_mtok: plan.initial_price,
+        },
+        finances: Finances {
+            cash_usd: plan.cash_usd,
+            operating_cost_usd: plan.operating_cost_usd,
+        },
+        presence: Presence {
+            active: plan.enters_at == 0,
+            enters_at: plan.enters_at,
+            exited_round: None,
+            charge_training_on_entry: plan.charge_initial_training,
+            rounds_active: 0,
+        },
+        pricing: Pricing(plan.strategy.clone()),
+        outcome: Outcome::default(),
+        capacity: Capacity {
+            rule: plan.capacity,
+            mtok_per_round: None,
+        },
+    }
+}
+
+/// Spawns every segment's agents (traits drawn in parallel from their own streams) and the
+/// segment book; returns the number of agents.
+fn spawn_buyers(world: &mut World, spec: &RunSpec) -> u32 {
+    let mut next_id = 0u32;
+    let mut bundles = Vec::with_capacity(spec.agents() as usize);
+    for (index, s) in spec.segments.iter().enumerate() {
+        let first = next_id;
+        next_id += s.agents;
+        let mut part: Vec<BuyerBundle> = Vec::new();
+        (first..next_id)
+            .into_par_iter()
+            .map(|id| spawn_buyer(&s.rules.traits, index as u32, id, spec.seed))
+            .collect_into_vec(&mut part);
+        bundles.append(&mut part);
+    }
+    let any_expected = spec
+        .segments
+        .iter()
+        .any(|s| s.rules.mode == crate::demand::ChoiceMode::Expected);
+    let stride = spec.vendors.len() + 1;
+    let shares = if any_expected {
+        vec![0.0; bundles.len() * stride]
+    } else {
+        Vec::new()
+    };
+    world.spawn_batch(bundles);
+    world.insert_resource(SegmentBook {
+        segments: spec.segments.iter().map(|s| s.rules.clone()).collect(),
+    });
+    world.insert_resource(ExpectedShares(shares));
+    next_id
+}

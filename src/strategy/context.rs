@@ -1,0 +1,97 @@
+//! What a strategy sees: last round's public prices and its own position when it sets a price,
+//! and its own outcome once the round is settled.
+
+use crate::equilibrium::DemandOracle;
+use crate::rng::uniform_at;
+
+/// What a vendor knows when it sets this round's price.
+#[derive(Clone, Copy)]
+pub struct PricingContext<'a> {
+    /// Current round (0-based).
+    pub round: u32,
+    /// The vendor's index.
+    pub me: usize,
+    /// Its marginal cost this round, USD per Mtok.
+    pub marginal_cost: f64,
+    /// Last round's posted prices, by vendor index, USD per Mtok.
+    pub last_prices: &'a [f64],
+    /// Which vendors were in the market last round.
+    pub last_active: &'a [bool],
+    /// Its capacity this round, Mtok (None: unlimited).
+    pub capacity: Option<f64>,
+    /// What buyers wanted from it last round (before rationing), Mtok.
+    pub last_demand: f64,
+    /// Rounds it has been in the market before this one.
+    pub rounds_in_market: u32,
+    /// The key of its random stream for this round (see [`PricingContext::uniform`]).
+    pub rng_key: u64,
+    /// The scenario's demand (present when a strategy needs it).
+    pub demand: Option<&'a DemandOracle>,
+}
+
+impl PricingContext<'_> {
+    /// The vendor's own last price.
+    pub fn own_last_price(&self) -> f64 {
+        self.last_prices[self.me]
+    }
+
+    /// The cheapest last price among rivals in the market, if any.
+    pub fn lowest_rival_price(&self) -> Option<f64> {
+        self.last_prices
+            .iter()
+            .zip(self.last_active)
+            .enumerate()
+            .filter(|&(j, (_, &active))| j != self.me && active)
+            .map(|(_, (&p, _))| p)
+            .reduce(f64::min)
+    }
+
+    /// Whether buyers wanted more than its capacity last round.
+    pub fn sold_out(&self) -> bool {
+        self.capacity
+            .is_some_and(|c| self.last_demand > c * (1.0 + 1e-12))
+    }
+
+    /// The `k`-th uniform number in [0, 1) of the vendor's stream for this round.
+    pub fn uniform(&self, k: u64) -> f64 {
+        uniform_at(self.rng_key, k)
+    }
+}
+
+/// What a vendor learns after a round settles.
+#[derive(Clone, Copy, Debug)]
+pub struct Observation<'a> {
+    /// Round just settled.
+    pub round: u32,
+    /// The price it posted, USD per Mtok.
+    pub price: f64,
+    /// Mtok it sold.
+    pub quantity_mtok: f64,
+    /// Its marginal cost, USD per Mtok.
+    pub marginal_cost: f64,
+    /// Its profit, USD.
+    pub profit_usd: f64,
+    /// Every vendor's posted price this round (public once the round is over).
+    pub prices: &'a [f64],
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::PricingContext;
+
+    /// A context for vendor 0 with the given last prices (all active), unlimited capacity.
+    pub fn ctx<'a>(round: u32, mc: f64, last: &'a [f64], active: &'a [bool]) -> PricingContext<'a> {
+        PricingContext {
+            round,
+            me: 0,
+            marginal_cost: mc,
+            last_prices: last,
+            last_active: active,
+            capacity: None,
+            last_demand: 0.0,
+            rounds_in_market: round,
+            rng_key: 12345 + round as u64,
+            demand: None,
+        }
+    }
+}
