@@ -1,109 +1,33 @@
 //! Panel buffers: the rows a run records, column by column (no IO here).
 
 use bevy_ecs::prelude::*;
+use polars::prelude::{Column, DataFrame, PolarsResult};
 
-/// One vendor-round.
-#[derive(Clone, Debug)]
-pub struct VendorRow<'a> {
-    /// Run id.
-    pub run_id: u64,
-    /// Round.
-    pub round: u32,
-    /// Vendor name.
-    pub vendor: &'a str,
-    /// Posted price, USD per Mtok (None when not in the market).
-    pub price: Option<f64>,
-    /// Marginal cost, USD per Mtok.
-    pub marginal_cost: f64,
-    /// Model quality.
-    pub quality: f64,
-    /// Mtok sold.
-    pub quantity_mtok: f64,
-    /// Mtok buyers wanted (above quantity when capacity rationed them).
-    pub demand_mtok: f64,
-    /// Share of vendors' volume.
-    pub share: f64,
-    /// USD.
-    pub revenue: f64,
-    /// USD.
-    pub variable_cost: f64,
-    /// USD.
-    pub fixed_cost: f64,
-    /// USD.
-    pub training_cost: f64,
-    /// USD.
-    pub subsidy: f64,
-    /// USD.
-    pub profit: f64,
-    /// USD (None when unlimited).
-    pub cash: Option<f64>,
-    /// In the market this round.
-    pub active: bool,
-    /// Mtok per round (None when unlimited).
-    pub capacity_mtok: Option<f64>,
-}
+macro_rules! panel {
+    (
+        $(#[$doc:meta])* $panel:ident, $(#[$rdoc:meta])* $row:ident $(<$lt:lifetime>)? {
+            $($(#[$fdoc:meta])* $field:ident : $rty:ty => $cty:ty),* $(,)?
+        }
+    ) => {
+        $(#[$rdoc])*
+        #[derive(Clone, Debug)]
+        pub struct $row $(<$lt>)? {
+            $($(#[$fdoc])* pub $field: $rty,)*
+        }
 
-/// One segment-round.
-#[derive(Clone, Debug)]
-pub struct SegmentRow<'a> {
-    /// Run id.
-    pub run_id: u64,
-    /// Round.
-    pub round: u32,
-    /// Segment name.
-    pub segment: &'a str,
-    /// Buyer agents.
-    pub agents: u64,
-    /// Customers the agents represent.
-    pub customers: f64,
-    /// Mtok bought from vendors.
-    pub volume_mtok: f64,
-    /// Volume-weighted price paid, USD per Mtok (None without purchases).
-    pub avg_price_paid: Option<f64>,
-    /// Share of customers on the outside option.
-    pub outside_share: f64,
-    /// Consumer surplus, USD.
-    pub consumer_surplus: f64,
-    /// Customers who switched option.
-    pub switches: f64,
-}
-
-/// One market-round.
-#[derive(Clone, Debug)]
-pub struct MarketRow {
-    /// Run id.
-    pub run_id: u64,
-    /// Round.
-    pub round: u32,
-    /// Volume-weighted price, USD per Mtok (None without volume).
-    pub price_index: Option<f64>,
-    /// Lowest posted price, USD per Mtok (None without vendors).
-    pub min_price: Option<f64>,
-    /// Herfindahl-Hirschman index of volume shares, 0–10,000 (None without volume).
-    pub hhi: Option<f64>,
-    /// Vendors in the market.
-    pub active_vendors: u32,
-    /// Mtok sold.
-    pub volume_mtok: f64,
-    /// USD.
-    pub consumer_surplus: f64,
-    /// Revenue minus variable cost, USD.
-    pub producer_surplus: f64,
-    /// Consumer + producer surplus, USD.
-    pub welfare: f64,
-}
-
-macro_rules! columns {
-    ($(#[$doc:meta])* $name:ident, $row:ty, { $($(#[$fdoc:meta])* $field:ident : $ty:ty => $conv:expr),* $(,)? }) => {
         $(#[$doc])*
         #[derive(Clone, Debug, Default, PartialEq)]
-        pub struct $name {
-            $($(#[$fdoc])* pub $field: Vec<$ty>,)*
+        pub struct $panel {
+            $($(#[$fdoc])* pub $field: Vec<$cty>,)*
         }
-        impl $name {
+
+        impl $panel {
+            /// Column names, in file order.
+            pub const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
+
             /// Appends a row.
             pub fn push(&mut self, r: $row) {
-                $(self.$field.push(($conv)(r.$field));)*
+                $(self.$field.push(r.$field.into());)*
             }
             /// Number of rows.
             pub fn len(&self) -> usize {
@@ -126,12 +50,15 @@ macro_rules! columns {
                 )*
                 None
             }
+            /// The panel as a DataFrame, one column per field.
+            pub fn frame(&self) -> PolarsResult<DataFrame> {
+                DataFrame::new(
+                    self.len(),
+                    vec![$(Column::new(stringify!($field).into(), &self.$field)),*],
+                )
+            }
         }
     };
-}
-
-fn id<T>(x: T) -> T {
-    x
 }
 
 /// Values that can be checked for NaN and infinity (every other column type is always finite).
@@ -155,96 +82,105 @@ impl Finite for u64 {}
 impl Finite for bool {}
 impl Finite for String {}
 
-columns!(
+panel! {
     /// `vendors.parquet` columns.
-    VendorPanel, VendorRow<'_>, {
-    /// Run id.
-    run_id: u64 => id,
-    /// Round.
-    round: u32 => id,
-    /// Vendor name.
-    vendor: String => |s: &str| s.to_string(),
-    /// USD per Mtok.
-    price: Option<f64> => id,
-    /// USD per Mtok.
-    marginal_cost: f64 => id,
-    /// Quality index.
-    quality: f64 => id,
-    /// Mtok.
-    quantity_mtok: f64 => id,
-    /// Mtok.
-    demand_mtok: f64 => id,
-    /// Share in [0, 1].
-    share: f64 => id,
-    /// USD.
-    revenue: f64 => id,
-    /// USD.
-    variable_cost: f64 => id,
-    /// USD.
-    fixed_cost: f64 => id,
-    /// USD.
-    training_cost: f64 => id,
-    /// USD.
-    subsidy: f64 => id,
-    /// USD.
-    profit: f64 => id,
-    /// USD.
-    cash: Option<f64> => id,
-    /// In the market.
-    active: bool => id,
-    /// Mtok per round.
-    capacity_mtok: Option<f64> => id,
-});
+    VendorPanel,
+    /// One vendor-round.
+    VendorRow<'a> {
+        /// Run id (0 for a single run).
+        run_id: u64 => u64,
+        /// Round, 0-based.
+        round: u32 => u32,
+        /// Vendor name.
+        vendor: &'a str => String,
+        /// Posted price, USD per Mtok (None when not in the market).
+        price: Option<f64> => Option<f64>,
+        /// Marginal cost, USD per Mtok.
+        marginal_cost: f64 => f64,
+        /// Quality index of the model.
+        quality: f64 => f64,
+        /// Mtok sold.
+        quantity_mtok: f64 => f64,
+        /// Mtok buyers wanted (above quantity when capacity rationed them).
+        demand_mtok: f64 => f64,
+        /// Share of all vendors' volume, in [0, 1].
+        share: f64 => f64,
+        /// USD.
+        revenue: f64 => f64,
+        /// USD.
+        variable_cost: f64 => f64,
+        /// USD: the curve's fixed cost plus operating cost.
+        fixed_cost: f64 => f64,
+        /// USD charged this round for training a model.
+        training_cost: f64 => f64,
+        /// USD of per-token subsidy received.
+        subsidy: f64 => f64,
+        /// USD: revenue + subsidy − variable − fixed − training.
+        profit: f64 => f64,
+        /// USD after the round (None when unlimited).
+        cash: Option<f64> => Option<f64>,
+        /// In the market this round.
+        active: bool => bool,
+        /// Mtok per round (None when unlimited).
+        capacity_mtok: Option<f64> => Option<f64>,
+    }
+}
 
-columns!(
+panel! {
     /// `segments.parquet` columns.
-    SegmentPanel, SegmentRow<'_>, {
-    /// Run id.
-    run_id: u64 => id,
-    /// Round.
-    round: u32 => id,
-    /// Segment name.
-    segment: String => |s: &str| s.to_string(),
-    /// Agents.
-    agents: u64 => id,
-    /// Customers.
-    customers: f64 => id,
-    /// Mtok.
-    volume_mtok: f64 => id,
-    /// USD per Mtok.
-    avg_price_paid: Option<f64> => id,
-    /// Share in [0, 1].
-    outside_share: f64 => id,
-    /// USD.
-    consumer_surplus: f64 => id,
-    /// Customers.
-    switches: f64 => id,
-});
+    SegmentPanel,
+    /// One segment-round.
+    SegmentRow<'a> {
+        /// Run id.
+        run_id: u64 => u64,
+        /// Round.
+        round: u32 => u32,
+        /// Segment name.
+        segment: &'a str => String,
+        /// Buyer agents.
+        agents: u64 => u64,
+        /// Customers the agents represent.
+        customers: f64 => f64,
+        /// Mtok bought from vendors.
+        volume_mtok: f64 => f64,
+        /// Volume-weighted price paid, USD per Mtok (None without purchases).
+        avg_price_paid: Option<f64> => Option<f64>,
+        /// Share of customers on the outside option, in [0, 1].
+        outside_share: f64 => f64,
+        /// Consumer surplus, USD.
+        consumer_surplus: f64 => f64,
+        /// Customers who switched option.
+        switches: f64 => f64,
+    }
+}
 
-columns!(
+panel! {
     /// `market.parquet` columns.
-    MarketPanel, MarketRow, {
-    /// Run id.
-    run_id: u64 => id,
-    /// Round.
-    round: u32 => id,
-    /// USD per Mtok.
-    price_index: Option<f64> => id,
-    /// USD per Mtok.
-    min_price: Option<f64> => id,
-    /// 0–10,000.
-    hhi: Option<f64> => id,
-    /// Count.
-    active_vendors: u32 => id,
-    /// Mtok.
-    volume_mtok: f64 => id,
-    /// USD.
-    consumer_surplus: f64 => id,
-    /// USD.
-    producer_surplus: f64 => id,
-    /// USD.
-    welfare: f64 => id,
-});
+    MarketPanel,
+    /// One market-round.
+    MarketRow {
+        /// Run id.
+        run_id: u64 => u64,
+        /// Round.
+        round: u32 => u32,
+        /// Volume-weighted price, USD per Mtok (None without volume).
+        price_index: Option<f64> => Option<f64>,
+        /// Lowest posted price, USD per Mtok (None without vendors).
+        min_price: Option<f64> => Option<f64>,
+        /// Herfindahl-Hirschman index of volume shares, 0–10,000 (None without volume).
+        hhi: Option<f64> => Option<f64>,
+        /// Vendors in the market.
+        active_vendors: u32 => u32,
+        /// Mtok sold.
+        volume_mtok: f64 => f64,
+        /// Consumer surplus, USD.
+        consumer_surplus: f64 => f64,
+        /// Revenue minus variable cost, USD.
+        producer_surplus: f64 => f64,
+        /// Consumer + producer surplus, USD.
+        welfare: f64 => f64,
+    }
+}
 
 /// The three panels of a run.
 #[derive(Resource, Clone, Debug, Default, PartialEq)]

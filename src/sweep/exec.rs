@@ -9,7 +9,7 @@ use super::error::SweepError;
 use super::layout::{self, Layout, ShardLock, SweepManifest, TABLES};
 use super::plan::{Plan, PlannedRun};
 use super::shard::Shard;
-use super::summary::{RunSummary, runs_frame, summarise};
+use super::record::{RunRecord, runs_frame, summarise};
 use crate::output::{self, OutputError, Panels};
 use crate::sim::Simulation;
 use polars::prelude::*;
@@ -309,11 +309,11 @@ fn difference(old: &SweepManifest, new: &SweepManifest) -> String {
 struct RunOutput {
     run: PlannedRun,
     panels: Panels,
-    summary: RunSummary,
+    summary: RunRecord,
 }
 
 /// Plays one run of the plan on the current thread.
-pub fn run_one(plan: &Plan, run_id: u64) -> Result<(PlannedRun, Panels, RunSummary), SweepError> {
+pub fn run_one(plan: &Plan, run_id: u64) -> Result<(PlannedRun, Panels, RunRecord), SweepError> {
     run_cached(plan, run_id, &mut None)
 }
 
@@ -323,7 +323,7 @@ fn run_cached(
     plan: &Plan,
     run_id: u64,
     cache: &mut Option<(u64, crate::scenario::Scenario)>,
-) -> Result<(PlannedRun, Panels, RunSummary), SweepError> {
+) -> Result<(PlannedRun, Panels, RunRecord), SweepError> {
     let run = plan.run(run_id);
     let scenario = match cache {
         Some((point, s)) if *point == run.point => s.with_seed(run.seed),
@@ -522,7 +522,7 @@ fn write_part(p: &Prepared<'_>, part: u64, mut runs: Vec<RunOutput>) -> Result<(
     for (table, df) in TABLES.iter().zip(frames.iter_mut()) {
         layout::write_parquet_atomically(df, &p.layout.part(table, p.shard, part), p.shard)?;
     }
-    let rows: Vec<(&PlannedRun, &RunSummary)> = runs.iter().map(|r| (&r.run, &r.summary)).collect();
+    let rows: Vec<(&PlannedRun, &RunRecord)> = runs.iter().map(|r| (&r.run, &r.summary)).collect();
     let mut df = runs_frame(p.plan, &rows).map_err(polars_err("runs"))?;
     layout::write_parquet_atomically(&mut df, &p.layout.part("runs", p.shard, part), p.shard)
 }

@@ -18,7 +18,8 @@
 use super::error::SweepError;
 use super::plan::{ParamKind, Plan};
 use super::shard::Shard;
-use crate::output::OutputError;
+use crate::output::files::io_err;
+use crate::output;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -112,7 +113,7 @@ impl SweepManifest {
             points: plan.points(),
             rounds: spec.rounds,
             vendors: plan.vendor_names().to_vec(),
-            summaries: super::summary::summary_columns(plan.vendor_names()),
+            summaries: super::record::summary_columns(plan.vendor_names()),
             tables: TABLES.iter().map(|t| t.to_string()).collect(),
             shards,
             runs_per_part,
@@ -205,54 +206,26 @@ impl Layout {
     }
 }
 
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-/// A temporary name beside `path`, unique to this process (and, for files several shards may
-/// write at once, to this shard: process ids repeat across nodes).
-pub fn temp_name(path: &Path, shard: Shard) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(
-        ".{name}.s{}.p{}.tmp",
-        shard.index,
-        std::process::id()
-    ))
-}
-
-/// Writes `df` to `path` as zstd Parquet: temporary name, then rename.
+/// Writes `df` to `path` as zstd Parquet, atomically (a temporary name of this shard's, then
+/// rename), serially: the sweep's workers are the parallelism.
 pub fn write_parquet_atomically(
     df: &mut DataFrame,
     path: &Path,
     shard: Shard,
 ) -> Result<(), SweepError> {
-    let tmp = temp_name(path, shard);
-    crate::output::replace_atomically(path, &tmp, |file| {
-        // Buffered: the writer emits many small pieces, one system call each on a bare file.
-        let mut buffered = std::io::BufWriter::with_capacity(1 << 20, file);
-        // Serial: the sweep's workers are the parallelism (no second pool competing for cores).
-        ParquetWriter::new(&mut buffered)
-            .with_compression(ParquetCompression::Zstd(None))
-            .set_parallel(false)
-            .finish(df)
-            .map_err(|source| OutputError::Polars {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        buffered.flush().map_err(io_err(&tmp))
-    })
+    output::write_parquet_via(
+        df,
+        path,
+        &output::temp_name(path, Some(shard.index)),
+        output::Encoding::Serial,
+    )
     .map_err(SweepError::from)
 }
 
-/// Writes `bytes` to `path`: temporary name, fsync, rename.
+/// Writes `bytes` to `path`: temporary name of this shard's, fsync, rename.
 pub fn write_file_durably(path: &Path, bytes: &[u8], shard: Shard) -> Result<(), SweepError> {
-    crate::output::write_bytes_via(path, &temp_name(path, shard), bytes).map_err(SweepError::from)
+    output::write_bytes_via(path, &output::temp_name(path, Some(shard.index)), bytes)
+        .map_err(SweepError::from)
 }
 
 /// Rows of a Parquet file, read from its footer; None if it is missing or not whole.

@@ -24,10 +24,12 @@
 pub mod dataset;
 pub mod error;
 pub mod exec;
+mod flags;
 pub mod layout;
 pub mod plan;
+mod sample;
 pub mod shard;
-pub mod summary;
+pub mod record;
 
 pub use error::SweepError;
 pub use exec::{Prepared, Report, SweepOptions, execute, prepare, run_one};

@@ -1,4 +1,5 @@
-//! Per-run summaries: one row of the `runs` table per finished run.
+//! The `runs` table: one row per finished run, its swept values and the headline numbers it
+//! comes to (what `pricewar analyze` and sensitivity analyses read per run).
 
 use super::plan::{ParamKind, Plan, PlannedRun};
 use crate::equilibrium::Benchmarks;
@@ -6,9 +7,9 @@ use crate::metrics::annualised_decline;
 use crate::output::Panels;
 use polars::prelude::*;
 
-/// What a run comes to.
+/// A finished run's row of the `runs` table: the numbers it comes to.
 #[derive(Clone, Debug, PartialEq)]
-pub struct RunSummary {
+pub struct RunRecord {
     /// Volume-weighted price index of the last round, USD/Mtok (None without volume).
     pub final_price_index: Option<f64>,
     /// Factor by which the price index fell per year, from the first to the last round with a
@@ -30,14 +31,14 @@ pub struct RunSummary {
     pub joint_profit: Option<f64>,
 }
 
-/// Summarises a run's panels and benchmarks; `vendor_names` gives the order of
+/// The record of a run from its panels and benchmarks; `vendor_names` gives the order of
 /// `cumulative_profit`.
 pub fn summarise(
     panels: &Panels,
     benchmarks: &[Benchmarks],
     rounds_per_year: f64,
     vendor_names: &[String],
-) -> RunSummary {
+) -> RunRecord {
     let last_bench = benchmarks.last();
     let m = &panels.market;
     let last = m.len().checked_sub(1);
@@ -61,7 +62,7 @@ pub fn summarise(
             cumulative_profit[j] += v.profit[i];
         }
     }
-    RunSummary {
+    RunRecord {
         final_price_index: finite(last.and_then(|i| m.price_index[i])),
         annualised_price_decline: finite(annualised_price_decline),
         final_hhi: finite(last.and_then(|i| m.hhi[i])),
@@ -103,7 +104,7 @@ pub fn summary_columns(vendor_names: &[String]) -> Vec<String> {
 }
 
 /// The `runs` table rows of finished runs (in the order given).
-pub fn runs_frame(plan: &Plan, runs: &[(&PlannedRun, &RunSummary)]) -> PolarsResult<DataFrame> {
+pub fn runs_frame(plan: &Plan, runs: &[(&PlannedRun, &RunRecord)]) -> PolarsResult<DataFrame> {
     let n = runs.len();
     let mut cols = vec![
         Column::new(
@@ -137,7 +138,7 @@ pub fn runs_frame(plan: &Plan, runs: &[(&PlannedRun, &RunSummary)]) -> PolarsRes
         });
     }
     let opt =
-        |f: fn(&RunSummary) -> Option<f64>| runs.iter().map(|(_, s)| f(s)).collect::<Vec<_>>();
+        |f: fn(&RunRecord) -> Option<f64>| runs.iter().map(|(_, s)| f(s)).collect::<Vec<_>>();
     cols.push(Column::new(
         "final_price_index".into(),
         opt(|s| s.final_price_index),
