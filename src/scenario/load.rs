@@ -7,7 +7,7 @@ use super::error::{Problem, ScenarioError, invalid, strip_location};
 use super::locate::LineIndex;
 use super::path::{Seg, apply_override, get_path, normalise_path, set_path, split_path};
 use super::spec::ScenarioSpec;
-use super::typing::{humanise, type_tree};
+use super::typing::type_tree;
 use super::validate::validate;
 use super::value::Value as SweptValue;
 use serde_yaml::Value;
@@ -171,34 +171,6 @@ pub fn resolved_has_path(spec: &ScenarioSpec, path: &str) -> bool {
     serde_yaml::to_value(spec)
         .ok()
         .is_some_and(|tree| get_path(&tree, path).is_some())
-}
-
-/// Parses one value written on the command line as YAML (`0.1`, `fixed`, `{kind: at_cost}`).
-pub fn parse_value(raw: &str) -> Result<Value, String> {
-    serde_yaml::from_str(raw.trim()).map_err(|e| {
-        format!(
-            "`{raw}` is not valid YAML: {}",
-            strip_location(&e.to_string())
-        )
-    })
-}
-
-/// Parses a value written on the command line as YAML into a typed value.
-pub fn parse_as<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, String> {
-    let v = parse_value(raw)?;
-    serde_yaml::from_value(v).map_err(|e| humanise(&strip_location(&e.to_string())))
-}
-
-/// A value as one line of text: strings as they are, numbers as numbers, anything else in
-/// YAML flow (JSON) form.
-pub fn value_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        other => serde_json::to_string(other).unwrap_or_else(|_| format!("{other:?}")),
-    }
 }
 
 /// Parses YAML text into a value tree, mapping syntax errors to their position.

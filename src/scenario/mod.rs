@@ -8,6 +8,7 @@ pub mod compile;
 pub mod error;
 pub mod load;
 pub mod locate;
+mod messages;
 pub mod path;
 pub mod spec;
 mod typing;

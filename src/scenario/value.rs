@@ -1,6 +1,8 @@
 //! A scenario value of any type (a number, a string, a whole strategy block), as swept values
 //! and `--set` overrides are: the YAML value tree stays inside the scenario layer.
 
+use super::error::strip_location;
+use super::messages::humanise;
 use serde::{Deserialize, Serialize};
 
 /// One scenario value of any type.
@@ -55,17 +57,45 @@ impl Value {
     /// Parses one value written on the command line as YAML (`0.1`, `fixed`,
     /// `{kind: at_cost}`).
     pub fn parse(raw: &str) -> Result<Value, String> {
-        super::load::parse_value(raw).map(Value)
+        parse_value(raw).map(Value)
     }
 
     /// Parses a value written on the command line as YAML into a typed value.
     pub fn parse_as<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, String> {
-        super::load::parse_as(raw)
+        parse_as(raw)
     }
 
     /// The value as one line of text: strings as they are, numbers as numbers, anything else
     /// in YAML flow (JSON) form.
     pub fn text(&self) -> String {
-        super::load::value_text(&self.0)
+        value_text(&self.0)
+    }
+}
+
+/// Parses one value written on the command line as YAML (`0.1`, `fixed`, `{kind: at_cost}`).
+pub(crate) fn parse_value(raw: &str) -> Result<serde_yaml::Value, String> {
+    serde_yaml::from_str(raw.trim()).map_err(|e| {
+        format!(
+            "`{raw}` is not valid YAML: {}",
+            strip_location(&e.to_string())
+        )
+    })
+}
+
+/// Parses a value written on the command line as YAML into a typed value.
+pub(crate) fn parse_as<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, String> {
+    let v = parse_value(raw)?;
+    serde_yaml::from_value(v).map_err(|e| humanise(&strip_location(&e.to_string())))
+}
+
+/// A value as one line of text: strings as they are, numbers as numbers, anything else in
+/// YAML flow (JSON) form.
+pub(crate) fn value_text(v: &serde_yaml::Value) -> String {
+    match v {
+        serde_yaml::Value::String(s) => s.clone(),
+        serde_yaml::Value::Null => "null".into(),
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        other => serde_json::to_string(other).unwrap_or_else(|_| format!("{other:?}")),
     }
 }

@@ -8,8 +8,8 @@
 use super::error::SweepError;
 use super::layout::{self, Layout, ShardLock, SweepManifest, TABLES};
 use super::plan::{Plan, PlannedRun};
-use super::shard::Shard;
 use super::record::{RunRecord, runs_frame, summarise};
+use super::shard::Shard;
 use crate::output::{self, OutputError, Panels};
 use crate::sim::Simulation;
 use polars::prelude::*;

@@ -3,7 +3,9 @@
 
 use super::error::SweepError;
 use crate::scenario::validate::{MAX_SWEEP_RUNS, unsweepable};
-use crate::scenario::{OrderedMap, RangeSpec, SampleMethod, SampleSpec, ScenarioSource, SweepSpec, Value};
+use crate::scenario::{
+    OrderedMap, RangeSpec, SampleMethod, SampleSpec, ScenarioSource, SweepSpec, Value,
+};
 
 /// Sweep settings given as flags; they add to or replace those of the `sweep:` block.
 #[derive(Clone, Debug, Default)]
@@ -253,4 +255,3 @@ pub(super) fn check_merged(sweep: &SweepSpec, source: &ScenarioSource) -> Result
     }
     Ok(())
 }
-

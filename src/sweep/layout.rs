@@ -18,8 +18,8 @@
 use super::error::SweepError;
 use super::plan::{ParamKind, Plan};
 use super::shard::Shard;
-use crate::output::files::io_err;
 use crate::output;
+use crate::output::files::io_err;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::io::Write;

@@ -27,9 +27,9 @@ pub mod exec;
 mod flags;
 pub mod layout;
 pub mod plan;
+pub mod record;
 mod sample;
 pub mod shard;
-pub mod record;
 
 pub use error::SweepError;
 pub use exec::{Prepared, Report, SweepOptions, execute, prepare, run_one};

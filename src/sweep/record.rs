@@ -137,8 +137,7 @@ pub fn runs_frame(plan: &Plan, runs: &[(&PlannedRun, &RunRecord)]) -> PolarsResu
             ),
         });
     }
-    let opt =
-        |f: fn(&RunRecord) -> Option<f64>| runs.iter().map(|(_, s)| f(s)).collect::<Vec<_>>();
+    let opt = |f: fn(&RunRecord) -> Option<f64>| runs.iter().map(|(_, s)| f(s)).collect::<Vec<_>>();
     cols.push(Column::new(
         "final_price_index".into(),
         opt(|s| s.final_price_index),

@@ -1,5 +1,6 @@
 //! Integration tests of pricewar, one module per behaviour.
 //!
+//! - `architecture`: the code map, layers and house rules of ARCHITECTURE.md hold for `src/`.
 //! - `economics`: closed forms the engine must reproduce (compute costs, logit shares, monopoly).
 //! - `determinism`: same scenario and seed → same Parquet contents on 1 and many threads.
 //! - `output`: the Parquet panels read back with Polars: documented schema and row counts.
@@ -18,6 +19,7 @@
 //!   and after a kill and resume; their layout and `runs` columns; bad sweep settings refused.
 
 mod analysis;
+mod architecture;
 mod common;
 mod determinism;
 mod economics;
