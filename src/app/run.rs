@@ -126,8 +126,7 @@ fn print_summary(out: &Path, result: &RunResult, rounds: u32, wall: f64) {
         "vendor", "USD/Mtok", "share", "cash USD", "Nash", "joint"
     );
     let v = &panels.vendors;
-    let mut k = 0;
-    for i in (0..v.len()).filter(|&i| v.round[i] == last) {
+    for (k, i) in (0..v.len()).filter(|&i| v.round[i] == last).enumerate() {
         let price = v.price[i].map_or("exited".to_string(), |p| format!("{p:.4}"));
         let cash = v.cash[i].map_or("unlimited".to_string(), |c| format!("{c:.3e}"));
         let at = |b: Option<&crate::equilibrium::Benchmark>| {
@@ -144,7 +143,6 @@ fn print_summary(out: &Path, result: &RunResult, rounds: u32, wall: f64) {
             at(nash),
             at(joint)
         );
-        k += 1;
     }
     let m = &panels.market;
     if let Some(i) = (0..m.len()).rev().find(|&i| m.round[i] == last) {

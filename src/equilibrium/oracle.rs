@@ -238,6 +238,8 @@ impl DemandModel for DemandOracle {
         q
     }
 
+    // Agent columns are indexed in step (k addresses m, rest, own and the trait columns).
+    #[allow(clippy::needless_range_loop)]
     fn curve<'a>(
         &'a self,
         i: usize,

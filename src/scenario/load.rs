@@ -226,12 +226,12 @@ pub fn text_at(text: &str, file: &Path, path: &str) -> Result<Option<String>, Sc
         .map(str::to_string))
 }
 
+/// Sampled paths with their (low, high) bounds, where both are numbers.
+pub type SampledRanges = Vec<(String, Option<(f64, f64)>)>;
+
 /// The sampled ranges of a scenario's text (`sweep.sample.ranges`): each path with its `low`
 /// and `high` when both are numbers, in file order; empty without a sample.
-pub fn sampled_ranges(
-    text: &str,
-    file: &Path,
-) -> Result<Vec<(String, Option<(f64, f64)>)>, ScenarioError> {
+pub fn sampled_ranges(text: &str, file: &Path) -> Result<SampledRanges, ScenarioError> {
     let tree = parse_tree(text, file)?;
     Ok(get_path(&tree, "sweep.sample.ranges")
         .and_then(|r| r.as_mapping())

@@ -40,14 +40,14 @@ fn logit_nash_prices_satisfy_p_equals_c_plus_mu_over_one_minus_s() {
     let nash = b.nash.expect("Nash exists");
     assert!(nash.converged);
     let mu = 0.25;
-    for j in 0..3 {
+    for (j, &c) in costs.iter().enumerate() {
         let p = nash.prices[j].unwrap();
         let s = nash.quantities[j];
-        let gap = p - (costs[j] + mu / (1.0 - s));
+        let gap = p - (c + mu / (1.0 - s));
         assert!(
             gap.abs() < 1e-9,
             "vendor {j}: p = {p}, c + μ/(1 − s) = {}",
-            costs[j] + mu / (1.0 - s)
+            c + mu / (1.0 - s)
         );
     }
 }
@@ -58,8 +58,8 @@ fn joint_profit_prices_have_markup_mu_over_s0() {
     let joint = b.joint.expect("joint optimum exists");
     assert!(joint.converged);
     let s0 = 1.0 - joint.quantities.iter().sum::<f64>();
-    for j in 0..3 {
-        let markup = joint.prices[j].unwrap() - costs[j];
+    for (j, &c) in costs.iter().enumerate() {
+        let markup = joint.prices[j].unwrap() - c;
         assert!(
             (markup - 0.25 / s0).abs() < 1e-9,
             "vendor {j}: markup {markup}, μ/s0 = {}",

@@ -6,6 +6,7 @@
 //! - `output`: the Parquet panels read back with Polars: documented schema and row counts.
 //! - `errors`: bad input gives a clear message, a non-zero exit and nothing written.
 //! - `edge_cases`: free products, vendors without buyers, everyone exiting, priced-out segments.
+//! - `readme`: every command output printed in README.md is what the binary prints now.
 //! - `scenarios`: every shipped scenario validates and runs.
 //! - `equilibrium`: engine-computed Nash, joint-profit and monopoly prices match closed forms.
 //! - `learning`: Q-learning reproduces Calvano et al. (2020).
@@ -31,6 +32,7 @@ mod learning;
 mod output;
 mod plot;
 mod python;
+mod readme;
 mod scenarios;
 mod strategies;
 mod sweep;

@@ -48,6 +48,7 @@ pub struct SweepRun {
 }
 
 /// Writes a sweep directory from `runs`, split into `shards` shards by run_id.
+#[allow(clippy::too_many_arguments)] // a fixture: every field of the layout, spelled out
 pub fn write_sweep(
     dir: &Path,
     scenario_name: &str,

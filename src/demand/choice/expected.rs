@@ -10,6 +10,8 @@ use crate::numerics::{exp_fast, ln_fast};
 /// x'_j = (1 − r_j)·x_j + w_j·(S + r_j·x_j·(K − 1)/D_j), S = Σ_k x_k·r_k/D_k + unassigned/W,
 /// with w the logit weights, W their sum, K = exp(switching cost), D_k = W + w_k·(K − 1) and
 /// r_k the review probability (1 for an option that is no longer available).
+// Indices address the weights, the split and the offers in step.
+#[allow(clippy::needless_range_loop)]
 #[inline(always)]
 pub(super) fn expected_block(
     rows: BuyerRows,

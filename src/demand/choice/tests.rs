@@ -54,11 +54,11 @@ impl Agents {
     }
 }
 
-fn run(a: &mut Agents, alloc: &mut Vec<f64>, b: &OfferBook, key: u64) -> Vec<f64> {
+fn run(a: &mut Agents, alloc: &mut [f64], b: &OfferBook, key: u64) -> Vec<f64> {
     let mut tally = vec![0.0; b.tally_len() * b.segments.len()];
     let mut partials = Vec::new();
     let choice = &mut a.choice.clone();
-    let alloc_before = alloc.clone();
+    let alloc_before = alloc.to_vec();
     let rows = BuyerRows {
         id: &a.id,
         segment: &a.seg,
@@ -263,6 +263,7 @@ fn expected_mode_with_inertia_matches_explicit_mixture() {
         .collect();
     let big_k = s.exp();
     let mut expect = [0.0; 4];
+    #[allow(clippy::needless_range_loop)] // the closed form indexes options j and k alike
     for k in 0..4 {
         let d: f64 = (0..4)
             .map(|j| w[j] * if j == k { big_k } else { 1.0 })
