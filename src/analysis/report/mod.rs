@@ -34,6 +34,9 @@ pub struct Group {
     pub vendors: Vec<(String, Vec<(Metric, Summary)>)>,
     /// Price-change metrics: all vendors pooled, then per vendor.
     pub changes: Vec<(String, Vec<(Metric, Summary)>)>,
+    /// Concentration classes of the mean of each HHI metric ([`market::CLASSED`]), where the
+    /// mean is defined.
+    pub concentration: Vec<(Metric, Concentration)>,
 }
 
 impl Group {
@@ -50,6 +53,36 @@ impl Group {
     /// The summary of a price-change metric of a vendor or of "all vendors".
     pub fn change(&self, name: &str, m: Metric) -> Option<&Summary> {
         find(&self.changes, name, m)
+    }
+
+    /// The concentration classes of the mean of an HHI metric (None for other metrics, and where
+    /// the mean is undefined).
+    pub fn concentration(&self, m: Metric) -> Option<Concentration> {
+        self.concentration
+            .iter()
+            .find(|(k, _)| *k == m)
+            .map(|(_, c)| *c)
+    }
+}
+
+/// Concentration classes of an HHI under the 2023 US Merger Guidelines and the 2010 US
+/// Horizontal Merger Guidelines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Concentration {
+    /// Above 1,800 "highly concentrated", else "not highly concentrated".
+    pub guidelines_2023: &'static str,
+    /// Below 1,500 "unconcentrated", to 2,500 "moderately concentrated", above that "highly
+    /// concentrated".
+    pub guidelines_2010: &'static str,
+}
+
+impl Concentration {
+    /// The classes of `hhi` (0-10,000).
+    pub fn of(hhi: f64) -> Self {
+        Concentration {
+            guidelines_2023: crate::metrics::concentration_2023(hhi),
+            guidelines_2010: crate::metrics::concentration_2010(hhi),
+        }
     }
 }
 
@@ -219,9 +252,15 @@ pub fn group(parameters: Vec<ParamValue>, runs: &[&RunSummary]) -> Group {
         })
         .copied()
         .collect();
-    let market = metrics
+    let market: Vec<(Metric, Summary)> = metrics
         .iter()
         .map(|m| (*m, Summary::of(runs.iter().map(|r| r.market(*m)))))
+        .collect();
+    // The classes of each HHI metric's mean, decided here once for every format.
+    let concentration = market
+        .iter()
+        .filter(|(m, _)| market::CLASSED.contains(m))
+        .filter_map(|(m, s)| Some((*m, Concentration::of(s.mean?))))
         .collect();
     let by_name = |rows: Vec<Named>| {
         let mut names: Vec<String> = Vec::new();
@@ -262,6 +301,7 @@ pub fn group(parameters: Vec<ParamValue>, runs: &[&RunSummary]) -> Group {
         market,
         vendors: by_name(runs.iter().map(|r| r.vendors.clone()).collect()),
         changes: by_name(runs.iter().map(|r| r.change_metrics()).collect()),
+        concentration,
     }
 }
 
@@ -326,4 +366,59 @@ fn runs_table(
         params.insert(id, v);
     }
     Ok((params, benchmarks))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn concentration_classes_follow_both_guidelines() {
+        let classes = |hhi| {
+            let c = Concentration::of(hhi);
+            (c.guidelines_2023, c.guidelines_2010)
+        };
+        assert_eq!(
+            classes(3000.0),
+            ("highly concentrated", "highly concentrated")
+        );
+        assert_eq!(
+            classes(2000.0),
+            ("highly concentrated", "moderately concentrated")
+        );
+        assert_eq!(
+            classes(1700.0),
+            ("not highly concentrated", "moderately concentrated")
+        );
+        assert_eq!(
+            classes(1000.0),
+            ("not highly concentrated", "unconcentrated")
+        );
+    }
+
+    #[test]
+    fn groups_class_the_mean_of_each_hhi_metric_where_it_is_defined() {
+        let run = |end: f64| RunSummary {
+            run_id: 0,
+            rounds: 2,
+            window: (1, 1),
+            market: vec![
+                (market::HHI_START, None),
+                (market::HHI_END, Some(end)),
+                (market::SURVIVORS, Some(3.0)),
+            ],
+            vendors: Vec::new(),
+            changes: Vec::new(),
+        };
+        let (a, b) = (run(1000.0), run(3000.0));
+        let g = group(Vec::new(), &[&a, &b]);
+        // The mean HHI at end is 2,000.
+        assert_eq!(
+            g.concentration(market::HHI_END),
+            Some(Concentration::of(2000.0))
+        );
+        assert_eq!(g.concentration(market::HHI_START), None, "undefined");
+        assert_eq!(g.concentration(market::SURVIVORS), None, "not an HHI");
+        assert_eq!(g.concentration.len(), 1);
+    }
 }
