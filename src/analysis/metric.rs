@@ -113,6 +113,9 @@ pub mod market {
     ];
     /// Metrics of runs with benchmarks.
     pub const COLLUSION: &[Metric] = &[WINDOW_PROFIT, NASH_PROFIT, JOINT_PROFIT, COLLUSION_INDEX];
+    /// The HHI metrics, whose means every format follows with their concentration classes
+    /// ([`Group::concentration`](crate::analysis::report::Group::concentration)).
+    pub const CLASSED: &[Metric] = &[HHI_START, HHI_END];
 }
 
 /// Vendor metrics of a run, in report order.

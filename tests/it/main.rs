@@ -12,7 +12,10 @@
 //! - `learning`: Q-learning reproduces Calvano et al. (2020).
 //! - `strategies`: Edgeworth cycles, capacity and rationing, penetration, tit for tat.
 //! - `events`: every event kind changes what it should at its round, and nothing else.
-//! - `analysis`: `pricewar analyze` metrics on hand-made panels, sweep aggregation, formats, errors.
+//! - `analysis`: `pricewar analyze`, one submodule per theme: `run_metrics` (each metric against
+//!   its definition on hand-made panels), `sweeps` (aggregation across replicates and shards,
+//!   incomplete and sampled sweeps), `formats` (every format, tables within 100 columns) and
+//!   `errors` (directories that are not output).
 //! - `plot`: `pricewar plot` writes valid, non-blank PNG and SVG charts of runs and sweeps.
 //! - `python`: a run and a sweep read with Python Polars, pandas (pyarrow) and DuckDB.
 //! - `sweep_fixture` (helpers): run and sweep directories in the documented layouts.

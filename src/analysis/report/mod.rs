@@ -1,6 +1,15 @@
 //! A report: the runs of an output directory grouped (one group for a run; for a sweep, one per
 //! combination of grid values, pooling parameters sampled from ranges) with each metric
 //! summarised across the group's runs, and for a sweep how many of its planned runs are present.
+//!
+//! The values of swept parameters are [`ParamValue`]s; a sweep's [`Completeness`] says which
+//! planned runs are missing.
+
+mod completeness;
+mod params;
+
+pub use completeness::{Completeness, completeness};
+pub use params::{ParamValue, short_number};
 
 use super::AnalysisError;
 use super::load::{Dataset, Kind, SampledParameter};
@@ -10,91 +19,7 @@ use super::summary::{RunBenchmarks, RunSummary, f64s, strs, summarise, u64s};
 use polars::prelude::*;
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::path::PathBuf;
-
-/// The value of a swept parameter in a group.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ParamValue {
-    /// A number.
-    Number(f64),
-    /// Text (a strategy kind, say).
-    Text(String),
-    /// No value recorded.
-    Missing,
-}
-
-impl ParamValue {
-    fn cmp_key(&self, other: &Self) -> Ordering {
-        use ParamValue::*;
-        match (self, other) {
-            (Number(a), Number(b)) => a.total_cmp(b),
-            (Text(a), Text(b)) => a.cmp(b),
-            (Number(_), _) => Ordering::Less,
-            (_, Number(_)) => Ordering::Greater,
-            (Text(_), Missing) => Ordering::Less,
-            (Missing, Text(_)) => Ordering::Greater,
-            (Missing, Missing) => Ordering::Equal,
-        }
-    }
-
-    fn key(&self) -> String {
-        match self {
-            ParamValue::Number(x) => format!("n{}", x.to_bits()),
-            ParamValue::Text(s) => format!("t{s}"),
-            ParamValue::Missing => "m".into(),
-        }
-    }
-}
-
-impl ParamValue {
-    /// The value at full precision, as CSV writes it (empty when missing).
-    pub fn full(&self) -> String {
-        match self {
-            ParamValue::Number(x) => x.to_string(),
-            ParamValue::Text(s) => s.clone(),
-            ParamValue::Missing => String::new(),
-        }
-    }
-}
-
-/// Numbers with at most 4 significant digits (`1.003`, `0.05`, `2e7`); text as it is; `-` when
-/// missing. CSV and JSON keep full precision ([`ParamValue::full`]).
-impl std::fmt::Display for ParamValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ParamValue::Number(x) => f.write_str(&short_number(*x)),
-            ParamValue::Text(s) => f.write_str(s),
-            ParamValue::Missing => f.write_str("-"),
-        }
-    }
-}
-
-/// `x` with at most 4 significant digits and no trailing zeros; whole numbers below 10^8 in
-/// full.
-pub fn short_number(x: f64) -> String {
-    if !x.is_finite() {
-        return x.to_string();
-    }
-    if x.fract() == 0.0 && x.abs() < 1e8 {
-        return format!("{x:.0}");
-    }
-    let mag = x.abs().log10().floor() as i32;
-    if (-4..6).contains(&mag) {
-        let decimals = (3 - mag).max(0) as usize;
-        let s = format!("{x:.decimals$}");
-        if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            s
-        }
-    } else {
-        let s = format!("{x:.3e}");
-        let (mantissa, exponent) = s.split_once('e').unwrap_or((&s, "0"));
-        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
-        format!("{mantissa}e{exponent}")
-    }
-}
 
 /// Metrics of one group of runs, each summarised across the runs.
 #[derive(Clone, Debug, PartialEq)]
@@ -109,6 +34,9 @@ pub struct Group {
     pub vendors: Vec<(String, Vec<(Metric, Summary)>)>,
     /// Price-change metrics: all vendors pooled, then per vendor.
     pub changes: Vec<(String, Vec<(Metric, Summary)>)>,
+    /// Concentration classes of the mean of each HHI metric ([`market::CLASSED`]), where the
+    /// mean is defined.
+    pub concentration: Vec<(Metric, Concentration)>,
 }
 
 impl Group {
@@ -125,6 +53,36 @@ impl Group {
     /// The summary of a price-change metric of a vendor or of "all vendors".
     pub fn change(&self, name: &str, m: Metric) -> Option<&Summary> {
         find(&self.changes, name, m)
+    }
+
+    /// The concentration classes of the mean of an HHI metric (None for other metrics, and where
+    /// the mean is undefined).
+    pub fn concentration(&self, m: Metric) -> Option<Concentration> {
+        self.concentration
+            .iter()
+            .find(|(k, _)| *k == m)
+            .map(|(_, c)| *c)
+    }
+}
+
+/// Concentration classes of an HHI under the 2023 US Merger Guidelines and the 2010 US
+/// Horizontal Merger Guidelines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Concentration {
+    /// Above 1,800 "highly concentrated", else "not highly concentrated".
+    pub guidelines_2023: &'static str,
+    /// Below 1,500 "unconcentrated", to 2,500 "moderately concentrated", above that "highly
+    /// concentrated".
+    pub guidelines_2010: &'static str,
+}
+
+impl Concentration {
+    /// The classes of `hhi` (0-10,000).
+    pub fn of(hhi: f64) -> Self {
+        Concentration {
+            guidelines_2023: crate::metrics::concentration_2023(hhi),
+            guidelines_2010: crate::metrics::concentration_2010(hhi),
+        }
     }
 }
 
@@ -215,9 +173,12 @@ pub fn analyze(data: &Dataset) -> Result<Report, AnalysisError> {
     })
 }
 
+/// Runs of one group: the values of the swept parameters, and the run ids.
+pub type RunGroup = (Vec<ParamValue>, Vec<u64>);
+
 /// The runs of `data` grouped for reporting and plotting: all runs in one group for a run
 /// directory; for a sweep, one group per combination of swept parameters, in parameter order.
-pub fn run_groups(data: &Dataset) -> Result<Vec<(Vec<ParamValue>, Vec<u64>)>, AnalysisError> {
+pub fn run_groups(data: &Dataset) -> Result<Vec<RunGroup>, AnalysisError> {
     let (params, _) = runs_table(data)?;
     let df = data.market.collect(|lf| {
         lf.select([col("run_id")])
@@ -231,160 +192,13 @@ pub fn run_groups(data: &Dataset) -> Result<Vec<(Vec<ParamValue>, Vec<u64>)>, An
     Ok(group_runs(data, &params, &ids))
 }
 
-/// How many of a sweep's planned runs are present, and which shards lack runs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Completeness {
-    /// Runs in the plan (all shards).
-    pub planned: u64,
-    /// Distinct planned runs found with their panels and their row in the runs table.
-    pub present: u64,
-    /// Shards the plan was split into (None when sweep.json does not say).
-    pub shards: Option<u32>,
-    /// Shards none of whose runs are present.
-    pub missing_shards: Vec<u32>,
-    /// Shards with some but not all of their runs present.
-    pub incomplete_shards: Vec<u32>,
-}
-
-impl Completeness {
-    /// Whether every planned run is present.
-    pub fn is_complete(&self) -> bool {
-        self.present >= self.planned
-    }
-
-    /// Planned runs that are not present.
-    pub fn missing(&self) -> u64 {
-        self.planned.saturating_sub(self.present)
-    }
-
-    /// One sentence: how many runs are present and, when some are missing, which shards lack
-    /// them and how to run them (`dir` is the sweep directory).
-    pub fn message(&self, dir: &std::path::Path) -> String {
-        let mut s = format!("{} of {} planned runs present", self.present, self.planned);
-        if self.is_complete() {
-            return s;
-        }
-        let again = format!(
-            "pricewar sweep {} --out {}",
-            dir.join("scenario.yaml").display(),
-            dir.display()
-        );
-        let _ = write!(s, " ({} missing)", self.missing());
-        match self.shards {
-            Some(n) if n > 1 => {
-                let mut parts = Vec::new();
-                if !self.missing_shards.is_empty() {
-                    parts.push(format!(
-                        "missing {} {} of {n}",
-                        plural(self.missing_shards.len(), "shard", "shards"),
-                        spans(&self.missing_shards)
-                    ));
-                }
-                if !self.incomplete_shards.is_empty() {
-                    parts.push(format!(
-                        "{} {} of {n} incomplete",
-                        plural(self.incomplete_shards.len(), "shard", "shards"),
-                        spans(&self.incomplete_shards)
-                    ));
-                }
-                let how = match (&self.missing_shards[..], &self.incomplete_shards[..]) {
-                    ([k], []) => format!("Run it with `{again} --shard {k}/{n}`"),
-                    ([], [k]) => format!("Finish it with `{again} --shard {k}/{n} --resume`"),
-                    (_, []) => format!("Run each missing shard K with `{again} --shard K/{n}`"),
-                    ([], _) => format!(
-                        "Finish each incomplete shard K with `{again} --shard K/{n} --resume`"
-                    ),
-                    _ => format!(
-                        "Run each missing shard K with `{again} --shard K/{n}`, and each incomplete one with --resume added"
-                    ),
-                };
-                let _ = write!(
-                    s,
-                    "; {}: the results cover part of the design. {how}",
-                    parts.join("; ")
-                );
-            }
-            _ => {
-                let _ = write!(
-                    s,
-                    ": the sweep was interrupted and the results cover part of the design. Finish it with `{again} --resume`"
-                );
-            }
-        }
-        s.push('.');
-        s
-    }
-}
-
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
-}
-
-/// Sorted numbers as "1, 2, 5-9".
-fn spans(xs: &[u32]) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < xs.len() {
-        let mut j = i;
-        while j + 1 < xs.len() && xs[j + 1] == xs[j] + 1 {
-            j += 1;
-        }
-        out.push(match j - i {
-            0 => xs[i].to_string(),
-            1 => format!("{}, {}", xs[i], xs[j]),
-            _ => format!("{}-{}", xs[i], xs[j]),
-        });
-        i = j + 1;
-    }
-    out.join(", ")
-}
-
-/// The completeness of a sweep whose runs `present` were found (None for a run directory, or
-/// when sweep.json does not record the planned runs). Run r belongs to shard r mod shards.
-pub fn completeness(data: &Dataset, present: impl Iterator<Item = u64>) -> Option<Completeness> {
-    if data.kind != Kind::Sweep {
-        return None;
-    }
-    let planned = data.planned_runs?;
-    let mut ids: Vec<u64> = present.filter(|id| *id < planned).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut missing_shards = Vec::new();
-    let mut incomplete_shards = Vec::new();
-    if let Some(n) = data.shards.filter(|n| *n > 1) {
-        let mut found = vec![0u64; n as usize];
-        for id in &ids {
-            found[(id % n as u64) as usize] += 1;
-        }
-        for k in 0..n {
-            let due = if planned > k as u64 {
-                (planned - k as u64).div_ceil(n as u64)
-            } else {
-                0
-            };
-            match found[k as usize] {
-                0 if due > 0 => missing_shards.push(k),
-                f if f < due => incomplete_shards.push(k),
-                _ => {}
-            }
-        }
-    }
-    Some(Completeness {
-        planned,
-        present: ids.len() as u64,
-        shards: data.shards,
-        missing_shards,
-        incomplete_shards,
-    })
-}
-
 /// Groups run ids (in order) by their parameter values; empty groups are dropped.
 fn group_runs(
     data: &Dataset,
     params: &HashMap<u64, Vec<ParamValue>>,
     ids: &[u64],
-) -> Vec<(Vec<ParamValue>, Vec<u64>)> {
-    let mut groups: Vec<(Vec<ParamValue>, Vec<u64>)> = Vec::new();
+) -> Vec<RunGroup> {
+    let mut groups: Vec<RunGroup> = Vec::new();
     match data.kind {
         Kind::Run => groups.push((Vec::new(), ids.to_vec())),
         Kind::Sweep => {
@@ -421,6 +235,9 @@ fn group_runs(
     groups
 }
 
+/// One run's metrics of each vendor (or of "all vendors"): its name and each metric's value.
+type Named = Vec<(String, Vec<(Metric, Option<f64>)>)>;
+
 /// Summarises the runs of one group.
 pub fn group(parameters: Vec<ParamValue>, runs: &[&RunSummary]) -> Group {
     let with_benchmarks = runs
@@ -435,11 +252,17 @@ pub fn group(parameters: Vec<ParamValue>, runs: &[&RunSummary]) -> Group {
         })
         .copied()
         .collect();
-    let market = metrics
+    let market: Vec<(Metric, Summary)> = metrics
         .iter()
         .map(|m| (*m, Summary::of(runs.iter().map(|r| r.market(*m)))))
         .collect();
-    let by_name = |rows: Vec<Vec<(String, Vec<(Metric, Option<f64>)>)>>| {
+    // The classes of each HHI metric's mean, decided here once for every format.
+    let concentration = market
+        .iter()
+        .filter(|(m, _)| market::CLASSED.contains(m))
+        .filter_map(|(m, s)| Some((*m, Concentration::of(s.mean?))))
+        .collect();
+    let by_name = |rows: Vec<Named>| {
         let mut names: Vec<String> = Vec::new();
         for rs in &rows {
             for (n, _) in rs {
@@ -478,6 +301,7 @@ pub fn group(parameters: Vec<ParamValue>, runs: &[&RunSummary]) -> Group {
         market,
         vendors: by_name(runs.iter().map(|r| r.vendors.clone()).collect()),
         changes: by_name(runs.iter().map(|r| r.change_metrics()).collect()),
+        concentration,
     }
 }
 
@@ -549,49 +373,52 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parameter_values_print_short() {
-        assert_eq!(ParamValue::Number(1.0029730192962734).to_string(), "1.003");
-        assert_eq!(ParamValue::Number(0.05).to_string(), "0.05");
-        assert_eq!(ParamValue::Number(20_000_000.0).to_string(), "20000000");
-        assert_eq!(ParamValue::Number(123.456).to_string(), "123.5");
-        assert_eq!(ParamValue::Number(1.5e9 + 0.5).to_string(), "1.5e9");
-        assert_eq!(ParamValue::Number(0.0000125).to_string(), "1.25e-5");
-        assert_eq!(ParamValue::Number(-0.333333).to_string(), "-0.3333");
+    fn concentration_classes_follow_both_guidelines() {
+        let classes = |hhi| {
+            let c = Concentration::of(hhi);
+            (c.guidelines_2023, c.guidelines_2010)
+        };
         assert_eq!(
-            ParamValue::Number(1.0029730192962734).full(),
-            "1.0029730192962734"
+            classes(3000.0),
+            ("highly concentrated", "highly concentrated")
+        );
+        assert_eq!(
+            classes(2000.0),
+            ("highly concentrated", "moderately concentrated")
+        );
+        assert_eq!(
+            classes(1700.0),
+            ("not highly concentrated", "moderately concentrated")
+        );
+        assert_eq!(
+            classes(1000.0),
+            ("not highly concentrated", "unconcentrated")
         );
     }
 
     #[test]
-    fn completeness_names_missing_and_incomplete_shards() {
-        assert_eq!(spans(&[1, 2, 3, 5, 7, 8]), "1-3, 5, 7, 8");
-        let c = Completeness {
-            planned: 30,
-            present: 10,
-            shards: Some(3),
-            missing_shards: vec![1, 2],
-            incomplete_shards: vec![],
+    fn groups_class_the_mean_of_each_hhi_metric_where_it_is_defined() {
+        let run = |end: f64| RunSummary {
+            run_id: 0,
+            rounds: 2,
+            window: (1, 1),
+            market: vec![
+                (market::HHI_START, None),
+                (market::HHI_END, Some(end)),
+                (market::SURVIVORS, Some(3.0)),
+            ],
+            vendors: Vec::new(),
+            changes: Vec::new(),
         };
-        let m = c.message(std::path::Path::new("out"));
-        assert!(
-            m.starts_with("10 of 30 planned runs present (20 missing); missing shards 1, 2 of 3"),
-            "{m}"
-        );
-        assert!(m.contains("--shard K/3"), "{m}");
-        let c = Completeness {
-            planned: 30,
-            present: 25,
-            shards: Some(1),
-            missing_shards: vec![],
-            incomplete_shards: vec![],
-        };
-        assert!(c.message(std::path::Path::new("out")).contains("--resume"));
-        let done = Completeness { present: 30, ..c };
-        assert!(done.is_complete());
+        let (a, b) = (run(1000.0), run(3000.0));
+        let g = group(Vec::new(), &[&a, &b]);
+        // The mean HHI at end is 2,000.
         assert_eq!(
-            done.message(std::path::Path::new("out")),
-            "30 of 30 planned runs present"
+            g.concentration(market::HHI_END),
+            Some(Concentration::of(2000.0))
         );
+        assert_eq!(g.concentration(market::HHI_START), None, "undefined");
+        assert_eq!(g.concentration(market::SURVIVORS), None, "not an HHI");
+        assert_eq!(g.concentration.len(), 1);
     }
 }
