@@ -114,7 +114,10 @@ impl ChangeSums {
     /// The sums of `changes` (relative changes; zeros are ignored).
     pub fn of(changes: &[f64]) -> ChangeSums {
         let mut s = ChangeSums::default();
-        for &r in changes.iter().filter(|r| !(r.abs() <= CHANGE_TOLERANCE)) {
+        for &r in changes
+            .iter()
+            .filter(|r| r.abs() > CHANGE_TOLERANCE || r.is_nan())
+        {
             if !r.is_finite() {
                 s.undefined += 1.0;
                 continue;

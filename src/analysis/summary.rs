@@ -11,6 +11,9 @@ use std::collections::HashMap;
 /// Share of the final rounds over which the collusion index averages industry profit.
 pub const COLLUSION_WINDOW: f64 = 0.1;
 
+/// Metrics with their values (None where undefined), in report order.
+pub type Metrics = Vec<(Metric, Option<f64>)>;
+
 /// One run's metrics.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunSummary {
@@ -24,7 +27,7 @@ pub struct RunSummary {
     /// Market metrics.
     pub market: Vec<(Metric, Option<f64>)>,
     /// Per vendor, in scenario order: name and metrics.
-    pub vendors: Vec<(String, Vec<(Metric, Option<f64>)>)>,
+    pub vendors: Vec<(String, Metrics)>,
     /// Price-change sums per vendor, in scenario order.
     pub changes: Vec<(String, ChangeSums)>,
 }
@@ -48,7 +51,7 @@ impl RunSummary {
     }
 
     /// Price-change metrics of each vendor, preceded by all vendors pooled ("all vendors").
-    pub fn change_metrics(&self) -> Vec<(String, Vec<(Metric, Option<f64>)>)> {
+    pub fn change_metrics(&self) -> Vec<(String, Metrics)> {
         let mut pooled = ChangeSums::default();
         for (_, s) in &self.changes {
             pooled.add(s);
