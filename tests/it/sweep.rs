@@ -86,6 +86,29 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// The finished part files under `dir` (a running sweep's temporary files, whose names start
+/// with a dot, come and go and are left out).
+fn part_names(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !name.starts_with('.') {
+                out.push(p.strip_prefix(dir).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 fn read(path: &Path) -> DataFrame {
     ParquetReader::new(std::fs::File::open(path).unwrap())
         .finish()
@@ -317,7 +340,7 @@ fn a_shard_that_is_running_is_not_run_twice() {
     assert!(out.join(".shard=0000.lock").exists());
 
     for resume in [true, false] {
-        let before = files(&out.join("runs")).keys().cloned().collect::<Vec<_>>();
+        let before = part_names(&out.join("runs"));
         let mut cmd = pricewar();
         cmd.args(["sweep", file.to_str().unwrap(), "--out"])
             .arg(&out)
@@ -334,8 +357,11 @@ fn a_shard_that_is_running_is_not_run_twice() {
         }
         // The first process is untouched: still running, its parts only growing.
         assert!(child.0.try_wait().unwrap().is_none());
-        let after = files(&out.join("runs")).keys().cloned().collect::<Vec<_>>();
-        assert!(before.iter().all(|f| after.contains(f)));
+        let after = part_names(&out.join("runs"));
+        assert!(
+            before.iter().all(|f| after.contains(f)),
+            "parts disappeared: {before:?} -> {after:?}"
+        );
     }
     drop(child);
 
