@@ -58,6 +58,15 @@ pub fn logit_consumer_surplus(mu: f64, outside: f64, offers: &[(f64, f64)]) -> f
     mu * (m + terms.iter().map(|t| (t - m).exp()).sum::<f64>().ln())
 }
 
+/// Share of the final rounds over which the collusion index compares industry profit with the
+/// benchmarks: the last ceil(10%) of rounds, at least one.
+pub const COLLUSION_WINDOW: f64 = 0.1;
+
+/// Rounds in the collusion window of a run of `rounds` rounds: ceil(10%), at least one.
+pub fn collusion_window_rounds(rounds: u32) -> u32 {
+    rounds.div_ceil(10).max(1)
+}
+
 /// The collusion index Δ = (π − π_Nash)/(π_joint − π_Nash): 0 at Bertrand-Nash profits, 1 at
 /// joint-profit maximisation. None when the benchmarks (nearly) coincide, with a gap below 0.1%
 /// of the larger: the index would then magnify noise (a market where buyers barely buy, or
@@ -81,6 +90,14 @@ mod tests {
         assert_eq!(concentration_2010(1000.0), "unconcentrated");
         assert_eq!(concentration_2023(2000.0), "highly concentrated");
         assert_eq!(concentration_2023(1700.0), "not highly concentrated");
+    }
+
+    #[test]
+    fn the_collusion_window_is_the_last_tenth_of_rounds_rounded_up() {
+        let w: Vec<u32> = [1, 9, 10, 11, 20, 30, 35]
+            .map(collusion_window_rounds)
+            .to_vec();
+        assert_eq!(w, [1, 1, 1, 2, 2, 3, 4]);
     }
 
     #[test]

@@ -113,6 +113,24 @@ pub fn pow_fast(x: f64, y: f64) -> f64 {
     }
 }
 
+/// (e^x − 1)/x, 1 at x = 0, accurate near 0 where the quotient would cancel: a power series for
+/// |x| < 0.5, the portable `exp` above beyond. For integrals such as ∫ t^−ε dt near ε = 1.
+#[inline]
+pub fn exprel(x: f64) -> f64 {
+    if x.abs() < 0.5 {
+        // Σ x^n/(n+1)!, n = 0..16: the first omitted term is below 2e-20 of the sum.
+        let mut term = 1.0;
+        let mut sum = 1.0;
+        for n in 1..17 {
+            term *= x / (n + 1) as f64;
+            sum += term;
+        }
+        sum
+    } else {
+        (exp_fast(x) - 1.0) / x
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +168,20 @@ mod tests {
         assert_eq!(pow_fast(0.0, 2.0), 0.0);
         assert_eq!(pow_fast(0.0, 0.0), 1.0);
         assert_eq!(pow_fast(4.0, 0.5), 2.0);
+    }
+
+    #[test]
+    fn exprel_is_accurate_near_zero_and_beyond() {
+        for x in [
+            -3.0f64, -0.7, -0.5, -0.3, -1e-3, -1e-9, 0.0, 1e-12, 1e-4, 0.2, 0.49, 0.5, 2.0, 30.0,
+        ] {
+            let exact = if x == 0.0 { 1.0 } else { x.exp_m1() / x };
+            assert!(
+                ((exprel(x) - exact) / exact).abs() < 1e-15,
+                "exprel({x}) = {}",
+                exprel(x)
+            );
+        }
     }
 
     #[test]

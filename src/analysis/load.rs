@@ -53,17 +53,23 @@ pub struct Benchmarks {
     pub joint_prices: Vec<f64>,
     /// Each vendor's profit per round at the joint-profit prices, USD.
     pub joint_profits: Vec<f64>,
+    /// Industry profit per round at each round's Bertrand-Nash and joint-profit prices,
+    /// averaged over the collusion window (the manifest's `collusion_window`), USD.
+    pub window: Option<(f64, f64)>,
 }
 
 impl Benchmarks {
-    /// Industry profit per round at the Bertrand-Nash prices, USD.
+    /// Industry profit per round at the Bertrand-Nash prices over the collusion window (each
+    /// round against its own benchmarks; the last round's where the manifest has no window), USD.
     pub fn industry_nash(&self) -> f64 {
-        self.nash_profits.iter().sum()
+        self.window
+            .map_or_else(|| self.nash_profits.iter().sum(), |w| w.0)
     }
 
-    /// Industry profit per round at the joint-profit prices, USD.
+    /// The same at the joint-profit prices, USD.
     pub fn industry_joint(&self) -> f64 {
-        self.joint_profits.iter().sum()
+        self.window
+            .map_or_else(|| self.joint_profits.iter().sum(), |w| w.1)
     }
 }
 
@@ -548,7 +554,12 @@ pub fn parse_benchmarks(
             Err(bad(&what))
         }
     };
+    let window = manifest.get("collusion_window").and_then(|w| {
+        let profit = |k: &str| w.get(k).and_then(|x| x.as_f64()).filter(|x| x.is_finite());
+        profit("nash_profit").zip(profit("joint_profit"))
+    });
     Ok(Some(Benchmarks {
+        window,
         nash_prices: numbers("nash", "prices", true)?,
         nash_profits: numbers("nash", "profits", false)?,
         joint_prices: numbers("joint", "prices", true)?,

@@ -8,8 +8,7 @@ use super::stats::{CHANGE_TOLERANCE, ChangeSums};
 use polars::prelude::*;
 use std::collections::HashMap;
 
-/// Share of the final rounds over which the collusion index averages industry profit.
-pub const COLLUSION_WINDOW: f64 = 0.1;
+pub use crate::metrics::COLLUSION_WINDOW;
 
 /// Metrics with their values (None where undefined), in report order.
 pub type Metrics = Vec<(Metric, Option<f64>)>;
@@ -248,11 +247,12 @@ fn rounds_by_run(t: &Table) -> Result<HashMap<u64, RoundStats>, AnalysisError> {
         .and(col("quantity_mtok").gt(lit(0.0)));
     let pct = col("share") * lit(100.0);
     let by_round = || SortMultipleOptions::default();
-    // The window: rounds whose distance from the last round is below 10% of the rounds, which
-    // for whole distances k is k < ceil(0.1·rounds): the last ceil(10%) rounds, at least one.
+    // The window: rounds whose distance from the last round is below ceil(rounds / 10): the
+    // last ceil(10%) rounds, at least one (as `metrics::collusion_window_rounds`).
     let distance =
         col("round").cast(DataType::Float64).max() - col("round").cast(DataType::Float64);
-    let in_window = distance.lt(col("round").len().cast(DataType::Float64) * lit(COLLUSION_WINDOW));
+    // For whole distances d: d < ceil(len/10) exactly when 10·d < len.
+    let in_window = (distance * lit(10.0)).lt(col("round").len().cast(DataType::Float64));
     let df = t.collect(|lf| {
         lf.group_by([col("run_id"), col("round")])
             .agg([
@@ -263,7 +263,7 @@ fn rounds_by_run(t: &Table) -> Result<HashMap<u64, RoundStats>, AnalysisError> {
                     .sum()
                     .alias("lerner_num"),
                 col("quantity_mtok").filter(sold).sum().alias("lerner_den"),
-                (col("revenue") - col("variable_cost"))
+                (col("revenue") + col("subsidy") - col("variable_cost"))
                     .sum()
                     .alias("variable_profit"),
             ])

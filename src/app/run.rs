@@ -79,6 +79,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<PathBuf> {
         },
         wall_time_seconds: wall,
         benchmarks: result.benchmarks.clone(),
+        collusion_window: result.collusion_window.clone(),
         learning: result.learning.clone(),
     };
     result

@@ -126,6 +126,8 @@ pub struct ComputeCurve {
     pub learning: Option<(f64, f64)>,
     /// Fixed serving cost, USD per round.
     pub fixed_per_round: f64,
+    /// Round the figures (GPU price, utilisation) are of: trends run from here.
+    pub dated_round: u32,
 }
 
 impl ComputeCurve {
@@ -212,7 +214,7 @@ impl CostCurveKind for ComputeCurve {
     }
 
     /// The curve of a checked spec (its model has `active_params` and `training_tokens`).
-    fn build(spec: &ComputeCostSpec, model: &ModelSpec, rounds_per_year: f64) -> Self {
+    fn build(spec: &ComputeCostSpec, model: &ModelSpec, rounds_per_year: f64, dated: u32) -> Self {
         ComputeCurve {
             gpu_hour_usd: spec.gpu_hour_usd,
             peak_flops: spec.peak_flops,
@@ -232,11 +234,13 @@ impl CostCurveKind for ComputeCurve {
                 .as_ref()
                 .map(|l| (learning_exponent(l.progress_ratio), l.reference_mtok)),
             fixed_per_round: spec.fixed_per_round,
+            dated_round: dated,
         }
     }
 
+    /// Trends run from the round the figures are of (none before it).
     fn update_drivers(&self, drivers: &mut CostDrivers, round: u32) {
-        let t = round as f64;
+        let t = round.saturating_sub(self.dated_round) as f64;
         drivers.hardware = self
             .hardware_halving_rounds
             .map_or(1.0, |h| halving_factor(t, h));
@@ -255,6 +259,7 @@ impl CostCurveKind for ComputeCurve {
             * drivers.learning
             * drivers.gpu_price
             * (1.0 - drivers.compute_subsidy)
+            * drivers.serving_share
     }
 
     fn variable_cost(&self, drivers: &CostDrivers, q: f64) -> f64 {
@@ -276,6 +281,15 @@ impl CostCurveKind for ComputeCurve {
 
     fn tokens_per_second(&self, drivers: &CostDrivers) -> Option<f64> {
         Some(self.base_tokens_per_second() / drivers.efficiency)
+    }
+
+    fn gpu_hour_cost(&self, drivers: &CostDrivers) -> Option<f64> {
+        Some(
+            self.gpu_hour_usd
+                * drivers.hardware
+                * drivers.gpu_price
+                * (1.0 - drivers.compute_subsidy),
+        )
     }
 }
 
@@ -304,7 +318,7 @@ mod tests {
             active_params: Some(37e9),
             training_tokens: Some(14.8e12),
         };
-        ComputeCurve::build(&spec, &model, 12.0)
+        ComputeCurve::build(&spec, &model, 12.0, 0)
     }
 
     #[test]

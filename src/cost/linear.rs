@@ -38,7 +38,12 @@ impl CostCurveKind for LinearCurve {
         c.non_negative(&format!("{at}.fixed"), spec.fixed);
     }
 
-    fn build(spec: &LinearCostSpec, _model: &ModelSpec, _rounds_per_year: f64) -> Self {
+    fn build(
+        spec: &LinearCostSpec,
+        _model: &ModelSpec,
+        _rounds_per_year: f64,
+        _dated: u32,
+    ) -> Self {
         Self {
             marginal: spec.marginal,
             fixed: spec.fixed,
@@ -64,6 +69,10 @@ impl CostCurveKind for LinearCurve {
     }
 
     fn tokens_per_second(&self, _drivers: &CostDrivers) -> Option<f64> {
+        None
+    }
+
+    fn gpu_hour_cost(&self, _drivers: &CostDrivers) -> Option<f64> {
         None
     }
 }

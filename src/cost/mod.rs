@@ -22,8 +22,9 @@ pub trait CostCurveKind: Sized {
     type Spec;
     /// Checks the block at key path `at`; `model` is the model it costs (at `model_at`).
     fn check(spec: &Self::Spec, model: &ModelSpec, at: &str, model_at: &str, c: &mut Checker);
-    /// The curve of a checked block; `rounds_per_year` converts annual trends to rounds.
-    fn build(spec: &Self::Spec, model: &ModelSpec, rounds_per_year: f64) -> Self;
+    /// The curve of a checked block whose figures are as of round `dated`;
+    /// `rounds_per_year` converts annual trends to rounds.
+    fn build(spec: &Self::Spec, model: &ModelSpec, rounds_per_year: f64, dated: u32) -> Self;
     /// Updates the trend and learning factors for `round` (rounds since the run started).
     fn update_drivers(&self, drivers: &mut CostDrivers, round: u32);
     /// Marginal cost at output `q` Mtok, USD per Mtok.
@@ -36,6 +37,8 @@ pub trait CostCurveKind: Sized {
     fn training_cost(&self, drivers: &CostDrivers) -> f64;
     /// Serving throughput per GPU now, tokens per second (None when the curve has no GPUs).
     fn tokens_per_second(&self, drivers: &CostDrivers) -> Option<f64>;
+    /// What a GPU-hour costs the vendor now, USD (None when the curve has no GPUs).
+    fn gpu_hour_cost(&self, drivers: &CostDrivers) -> Option<f64>;
 }
 
 macro_rules! cost_curves {
@@ -61,10 +64,11 @@ macro_rules! cost_curves {
                 }
             }
 
-            /// The curve of a checked block for `model`; `rounds_per_year` converts trends.
-            pub fn build(&self, model: &ModelSpec, rounds_per_year: f64) -> CostCurve {
+            /// The curve of a checked block for `model`, its figures (GPU prices, utilisation)
+            /// as of round `dated`: trends run from there. `rounds_per_year` converts trends.
+            pub fn build(&self, model: &ModelSpec, rounds_per_year: f64, dated: u32) -> CostCurve {
                 match self {
-                    $(CostSpec::$variant(s) => CostCurve::$variant(<$curve>::build(s, model, rounds_per_year)),)*
+                    $(CostSpec::$variant(s) => CostCurve::$variant(<$curve>::build(s, model, rounds_per_year, dated)),)*
                 }
             }
 
@@ -117,6 +121,13 @@ macro_rules! cost_curves {
             pub fn tokens_per_second(&self, drivers: &CostDrivers) -> Option<f64> {
                 match self {
                     $(CostCurve::$variant(k) => k.tokens_per_second(drivers),)*
+                }
+            }
+
+            /// What a GPU-hour costs the vendor now, USD (None for curves without compute).
+            pub fn gpu_hour_cost(&self, drivers: &CostDrivers) -> Option<f64> {
+                match self {
+                    $(CostCurve::$variant(k) => k.gpu_hour_cost(drivers),)*
                 }
             }
         }

@@ -43,7 +43,12 @@ impl CostCurveKind for QuadraticCurve {
         c.non_negative(&format!("{at}.c"), spec.c);
     }
 
-    fn build(spec: &QuadraticCostSpec, _model: &ModelSpec, _rounds_per_year: f64) -> Self {
+    fn build(
+        spec: &QuadraticCostSpec,
+        _model: &ModelSpec,
+        _rounds_per_year: f64,
+        _dated: u32,
+    ) -> Self {
         Self {
             a: spec.a,
             b: spec.b,
@@ -71,6 +76,10 @@ impl CostCurveKind for QuadraticCurve {
     }
 
     fn tokens_per_second(&self, _drivers: &CostDrivers) -> Option<f64> {
+        None
+    }
+
+    fn gpu_hour_cost(&self, _drivers: &CostDrivers) -> Option<f64> {
         None
     }
 }

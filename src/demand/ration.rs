@@ -10,8 +10,11 @@
 //! vendor is over capacity (at most once per vendor). Every buyer's fallback is recomputed from
 //! its first choice and the list of rationing steps, so the result does not depend on threads.
 
-use super::choice::{BuyerRows, CHUNK, ChoiceMode, NONE, NOT_OFFERED, OUTSIDE, OfferBook};
-use crate::numerics::exp_fast;
+use super::choice::{
+    BuyerRows, CHUNK, ChoiceMode, NONE, NOT_OFFERED, OUTSIDE, OfferBook, SegmentOffer,
+    outside_utility,
+};
+use crate::numerics::{exp_fast, ln_fast};
 use crate::rng::uniform_at;
 use rayon::prelude::*;
 
@@ -23,7 +26,14 @@ pub struct RationStep {
 }
 
 /// Recomputes every segment's quantity and mass per option after the rationing `steps`.
-/// Writes, per segment, qty[0..=V] then mass[0..=V] (2·(V+1) values) into `out`.
+/// Writes, per segment, qty[0..=V], mass[0..=V] and the change in consumer surplus (USD per
+/// represented customer) that rationing causes (2·(V+1) + 1 values) into `out`.
+///
+/// Rationed mass is valued at the options it falls back to: a buyer that preferred a vendor now
+/// full expects, from the open options O, the logit expectation of their best conditional on the
+/// full ones C having been preferred, E[max_O | C preferred] = (L_O − P_O·L)/P_C, so each unit of
+/// mass moved loses ln(1/P_O)/P_C of utility (P_O, P_C: the open and full options' logit
+/// probabilities; exact for one rationing step, the same formula is applied at each step).
 #[allow(clippy::too_many_arguments)]
 pub fn ration_all(
     rows: BuyerRows,
@@ -37,7 +47,7 @@ pub fn ration_all(
     parallel: bool,
 ) {
     let stride = book.n_vendors + 1;
-    let per_seg = 2 * stride;
+    let per_seg = 2 * stride + 1;
     let tl = per_seg * book.segments.len();
     assert_eq!(out.len(), tl);
     let n_rows = rows.len();
@@ -64,6 +74,7 @@ pub fn ration_all(
                 }
             }
             closed.fill(false);
+            let mut surplus_change = 0.0;
             for (t, step) in steps.iter().enumerate() {
                 let mut moved = 0.0;
                 for &(j, k) in &step.full {
@@ -75,8 +86,8 @@ pub fn ration_all(
                 if moved <= 0.0 {
                     continue;
                 }
-                let total =
-                    fallback_weights(&rows, i, book, so.outside, so.reservation, &closed, &mut w);
+                surplus_change += moved * fallback_loss(&rows, i, book, so, &closed);
+                let total = fallback_weights(&rows, i, book, so, &closed, &mut w);
                 if total <= 0.0 {
                     continue; // nothing left to buy from: the volume is lost
                 }
@@ -120,6 +131,7 @@ pub fn ration_all(
                 }
             }
             t[stride + stride - 1] += 1.0 - bought;
+            t[2 * stride] += surplus_change;
         }
     };
     if parallel {
@@ -140,15 +152,14 @@ pub fn ration_all(
     }
 }
 
-/// Logit weights (by vendor index, outside last) of the options still open to agent `i`;
-/// returns their sum.
-fn fallback_weights(
+/// Logit utilities (by vendor index, outside last; −inf where not available, or closed when
+/// `closed` is given) of agent `i`, and their largest.
+fn utilities(
     rows: &BuyerRows,
     i: usize,
     book: &OfferBook,
-    outside: bool,
-    reservation: bool,
-    closed: &[bool],
+    so: &SegmentOffer,
+    closed: Option<&[bool]>,
     w: &mut [f64],
 ) -> f64 {
     let (alpha, theta, res) = (rows.alpha[i], rows.theta[i], rows.reservation[i]);
@@ -157,21 +168,32 @@ fn fallback_weights(
     let mut mx = f64::NEG_INFINITY;
     for (k, &j) in book.vendor.iter().enumerate() {
         let p = book.price[k];
-        if closed[j as usize] || (reservation && p > res) {
+        if closed.is_some_and(|c| c[j as usize]) || (so.reservation && p > res) {
             continue;
         }
-        let u = theta * book.quality[k] - alpha * p;
+        let u = theta * book.quality[k] - alpha * so.charge[k];
         w[j as usize] = u;
         mx = mx.max(u);
     }
-    if outside {
-        let u0 = book
-            .self_host
-            .iter()
-            .fold(0.0f64, |u, &(q, p)| u.max(theta * q - alpha * p));
+    if so.outside {
+        let u0 = outside_utility(book, so, theta, alpha);
         w[v] = u0;
         mx = mx.max(u0);
     }
+    mx
+}
+
+/// Logit weights (by vendor index, outside last) of the options still open to agent `i`;
+/// returns their sum.
+fn fallback_weights(
+    rows: &BuyerRows,
+    i: usize,
+    book: &OfferBook,
+    so: &SegmentOffer,
+    closed: &[bool],
+    w: &mut [f64],
+) -> f64 {
+    let mx = utilities(rows, i, book, so, Some(closed), w);
     if mx == f64::NEG_INFINITY {
         w.fill(0.0);
         return 0.0;
@@ -186,4 +208,43 @@ fn fallback_weights(
         total += *x;
     }
     total
+}
+
+/// Consumer surplus (USD per represented customer) that a unit of agent `i`'s mass moved off the
+/// `closed` vendors loses: base·scale/α · ln(P_O)/P_C (negative), or all of its surplus when
+/// nothing is left open.
+fn fallback_loss(
+    rows: &BuyerRows,
+    i: usize,
+    book: &OfferBook,
+    so: &SegmentOffer,
+    closed: &[bool],
+) -> f64 {
+    let stride = book.n_vendors + 1;
+    let mut u = vec![0.0; stride];
+    let mx = utilities(rows, i, book, so, None, &mut u);
+    if mx == f64::NEG_INFINITY {
+        return 0.0;
+    }
+    let (mut all, mut open) = (0.0, 0.0);
+    for (j, &uj) in u.iter().enumerate() {
+        if uj > f64::NEG_INFINITY {
+            let e = exp_fast(uj - mx);
+            all += e;
+            if j == stride - 1 || !closed[j] {
+                open += e;
+            }
+        }
+    }
+    let scale = rows.base[i] * so.scale / rows.alpha[i];
+    if open <= 0.0 {
+        // Nothing open: the mass buys nothing and keeps no surplus.
+        return -(scale * (mx + ln_fast(all)) + rows.base[i] * so.surplus_at_zero);
+    }
+    let p_open = open / all;
+    let p_closed = 1.0 - p_open;
+    if p_closed <= 0.0 {
+        return 0.0;
+    }
+    scale * ln_fast(p_open) / p_closed
 }

@@ -1,6 +1,6 @@
 //! The benchmarks of a simulated market: what theory predicts for it right now.
 
-use super::{DemandModel, joint_prices, monopoly_price, nash_prices};
+use super::{DemandModel, joint_prices_above, monopoly_price, nash_prices_above};
 use serde::Serialize;
 
 /// Prices and profits at one benchmark, by vendor (vendors out of the market: null price).
@@ -26,7 +26,7 @@ pub struct Benchmarks {
     pub round: u32,
     /// Vendor names, in the order of every per-vendor list.
     pub vendors: Vec<String>,
-    /// Marginal costs used, USD per Mtok.
+    /// Marginal costs used, as vendors see them (net of per-token subsidies), USD per Mtok.
     pub marginal_costs: Vec<f64>,
     /// Buyer agents in the demand oracle (a sample when the population is larger).
     pub oracle_agents: usize,
@@ -74,7 +74,8 @@ fn evaluate<M: DemandModel>(
 }
 
 /// Solves the benchmarks of any demand model. Vendors marked `at_cost` (open-weight hosts, with no
-/// profit motive) are held at marginal cost; the others optimise.
+/// profit motive) are held at marginal cost; the others optimise, not below their `floors`
+/// (USD per Mtok by vendor; empty: none).
 #[allow(clippy::too_many_arguments)]
 pub fn solve_benchmarks<M: DemandModel>(
     model: &M,
@@ -85,6 +86,7 @@ pub fn solve_benchmarks<M: DemandModel>(
     offered: &[bool],
     at_cost: &[bool],
     capacities: &[Option<f64>],
+    floors: &[f64],
 ) -> Benchmarks {
     let optimise: Vec<bool> = at_cost.iter().map(|a| !a).collect();
     let start: Vec<f64> = costs
@@ -92,19 +94,21 @@ pub fn solve_benchmarks<M: DemandModel>(
         .zip(at_cost)
         .map(|(c, a)| if *a { *c } else { c * 1.5 + 1e-3 })
         .collect();
-    let nash_solution = nash_prices(model, costs, offered, &optimise, capacities, &start);
+    let nash_solution =
+        nash_prices_above(model, costs, offered, &optimise, capacities, floors, &start);
     let nash = nash_solution
         .as_ref()
         .map(|s| evaluate(model, &s.prices, costs, offered, capacities, s.converged));
     // Joint-profit prices lie above the Nash prices: start there.
     let start = nash_solution.map_or(start, |s| s.prices);
     let none: Vec<Option<f64>> = vec![None; costs.len()];
-    let joint = joint_prices(model, costs, offered, &optimise, &start)
+    let joint = joint_prices_above(model, costs, offered, &optimise, floors, &start)
         .map(|s| evaluate(model, &s.prices, costs, offered, &none, s.converged));
     let monopoly_prices = (0..costs.len())
         .map(|j| {
             if offered[j] && !at_cost[j] {
-                monopoly_price(model, j, costs[j])
+                let floor = floors.get(j).copied().unwrap_or(f64::NEG_INFINITY);
+                monopoly_price(model, j, costs[j]).map(|p| p.max(floor))
             } else {
                 None
             }
@@ -118,5 +122,36 @@ pub fn solve_benchmarks<M: DemandModel>(
         monopoly_prices,
         nash,
         joint,
+    }
+}
+
+/// The benchmarks' industry profits over the collusion window: each round of the window against
+/// its own market's benchmarks.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CollusionWindow {
+    /// First round of the window.
+    pub first_round: u32,
+    /// Last round of the window.
+    pub last_round: u32,
+    /// Mean over the window of the industry profit per round at each round's Bertrand-Nash
+    /// prices, USD (None when a round has no Nash prices).
+    pub nash_profit: Option<f64>,
+    /// The same at each round's joint-profit prices, USD.
+    pub joint_profit: Option<f64>,
+}
+
+impl CollusionWindow {
+    /// The window of these benchmarks, one per round.
+    pub fn of(rounds: &[Benchmarks]) -> Self {
+        let mean = |f: &dyn Fn(&Benchmarks) -> Option<f64>| -> Option<f64> {
+            let xs: Option<Vec<f64>> = rounds.iter().map(f).collect();
+            xs.map(|xs| xs.iter().sum::<f64>() / xs.len() as f64)
+        };
+        Self {
+            first_round: rounds.first().map_or(0, |b| b.round),
+            last_round: rounds.last().map_or(0, |b| b.round),
+            nash_profit: mean(&|b| b.nash.as_ref().map(|x| x.industry_profit)),
+            joint_profit: mean(&|b| b.joint.as_ref().map(|x| x.industry_profit)),
+        }
     }
 }

@@ -12,10 +12,13 @@ mod linear;
 mod oracle;
 mod solve;
 
-pub use benchmarks::{Benchmark, Benchmarks, solve_benchmarks};
+pub use benchmarks::{Benchmark, Benchmarks, CollusionWindow, solve_benchmarks};
 pub use linear::LinearSystem;
 pub use oracle::{AgentTraits, DemandOracle, SegmentDemand};
-pub use solve::{best_response, joint_prices, maximise_unimodal, monopoly_price, nash_prices};
+pub use solve::{
+    best_response, joint_prices, joint_prices_above, maximise_unimodal, monopoly_price,
+    nash_prices, nash_prices_above,
+};
 
 /// The demand facing one vendor as its own price varies, the others held fixed.
 pub trait OwnPriceCurve {

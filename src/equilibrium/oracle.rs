@@ -175,18 +175,31 @@ impl DemandOracle {
             .collect()
     }
 
+    /// The outside option's utility: the better of not buying and self-hosting, each
+    /// alternative charged α·F(cost) as the vendors' offers are.
     fn outside_utility(&self, a: &Agent) -> f64 {
-        self.self_host
-            .iter()
-            .fold(0.0f64, |u, &(q, p)| u.max(a.theta * q - a.alpha * p))
+        let vd = &self.volume[a.segment];
+        self.self_host.iter().fold(0.0f64, |u, &(q, p)| {
+            u.max(a.theta * q - a.alpha * vd.price_integral(p))
+        })
     }
 
-    fn utility(&self, a: &Agent, j: usize, p: f64, offered: &[bool]) -> f64 {
+    /// u = θ·quality − α·F(p) (F from the agent's segment), −inf when not offered or above the
+    /// agent's reservation price; `charge` is F(p).
+    fn utility(&self, a: &Agent, j: usize, p: f64, charge: f64, offered: &[bool]) -> f64 {
         if offered[j] && p <= a.reservation {
-            a.theta * self.quality[j] - a.alpha * p
+            a.theta * self.quality[j] - a.alpha * charge
         } else {
             f64::NEG_INFINITY
         }
+    }
+
+    /// F(p) of every price, by segment and vendor (segments × vendors).
+    fn charges(&self, prices: &[f64]) -> Vec<f64> {
+        self.volume
+            .iter()
+            .flat_map(|vd| prices.iter().map(move |&p| vd.price_integral(p)))
+            .collect()
     }
 }
 
@@ -208,6 +221,7 @@ impl DemandModel for DemandOracle {
             .zip(&self.scale)
             .flat_map(|(vd, s)| prices.iter().map(move |&p| s * vd.factor(p)))
             .collect();
+        let charges = self.charges(prices);
         for a in &self.agents {
             let outside = self.outside[a.segment];
             let u0 = if outside {
@@ -216,8 +230,9 @@ impl DemandModel for DemandOracle {
                 f64::NEG_INFINITY
             };
             let mut mx = u0;
+            let c = &charges[a.segment * v..(a.segment + 1) * v];
             for j in 0..v {
-                u[j] = self.utility(a, j, prices[j], offered);
+                u[j] = self.utility(a, j, prices[j], c[j], offered);
                 mx = mx.max(u[j]);
             }
             if mx == f64::NEG_INFINITY {
@@ -257,6 +272,7 @@ impl DemandModel for DemandOracle {
                 (0..v).map(move |j| (prices[j] - costs[j]) * s * vd.factor(prices[j]))
             })
             .collect();
+        let charges = self.charges(prices);
         // Column by column over each segment's agents (the loops over agents run several at
         // once): m = the best utility among the other options, rest = Σ exp(u − m) over them,
         // margins = Σ margin·w·exp(u − m) over the rivals.
@@ -275,19 +291,22 @@ impl DemandModel for DemandOracle {
             let (u0, m) = (&mut u0[r.clone()], &mut m[r.clone()]);
             let (rest, margins, own) = (&mut rest[r.clone()], &mut margins[r.clone()], &mut own[r]);
             let outside = self.outside[*segment];
+            let vd = &self.volume[*segment];
             if outside {
                 // Doing without (utility 0) or self-hosting the best open-weight model.
                 u0.fill(0.0);
                 for &(q, c) in &self.self_host {
+                    let c = vd.price_integral(c);
                     for k in 0..u0.len() {
                         u0[k] = u0[k].max(theta[k] * q - alpha[k] * c);
                     }
                 }
                 m.copy_from_slice(u0);
             }
+            let charge = &charges[segment * v..(segment + 1) * v];
             let utility = |j: usize, k: usize| {
                 if prices[j] <= reservation[k] {
-                    theta[k] * self.quality[j] - alpha[k] * prices[j]
+                    theta[k] * self.quality[j] - alpha[k] * charge[j]
                 } else {
                     f64::NEG_INFINITY
                 }
@@ -377,6 +396,8 @@ impl OwnPriceCurve for AgentCurve<'_> {
             // Volume demand depends on the segment and the price only: once per segment.
             let (vd, s) = (o.volume[*segment], o.scale[*segment]);
             let (factor, slope) = (s * vd.factor(p), s * vd.factor_slope(p));
+            // The utility charges α·F(p); its slope in p is α·f(p) (f = 1 for fixed volume).
+            let (charge, charge_slope) = (vd.price_integral(p), vd.factor(p));
             let cols = [
                 &t.own[range.clone()],
                 &t.rest[range.clone()],
@@ -409,10 +430,10 @@ impl OwnPriceCurve for AgentCurve<'_> {
                     // (rest = 0) and free of overflow at any price; above the agent's reservation
                     // price the agent buys nothing. Σ_j m_j·∂q_j/∂p_i = α·P·(1 − P)·ratio, where
                     // ratio = Σ_j m_j·w·vol_j·e_j / rest (P_j = (e_j/rest)·(1 − P)).
-                    let share = 1.0 / (1.0 + rest[l] * exp_fast(alpha[l] * p - own[l]));
+                    let share = 1.0 / (1.0 + rest[l] * exp_fast(alpha[l] * charge - own[l]));
                     let share = if p > reservation[l] { 0.0 } else { share };
                     let vol = weight[l] * factor;
-                    let spread = alpha[l] * share * (1.0 - share);
+                    let spread = alpha[l] * share * (1.0 - share) * charge_slope;
                     q[l] += vol * share;
                     dq[l] += weight[l] * slope * share - vol * spread;
                     rivals[l] += spread * ratio[l];

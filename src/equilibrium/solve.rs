@@ -314,6 +314,25 @@ pub fn nash_prices<M: DemandModel>(
     capacities: &[Option<f64>],
     start: &[f64],
 ) -> Option<Solution> {
+    nash_prices_above(model, costs, offered, optimise, capacities, &[], start)
+}
+
+/// The lowest price vendor `i` may post: its floor, or none (−inf) where `floors` has none.
+fn floor_of(floors: &[f64], i: usize) -> f64 {
+    floors.get(i).copied().unwrap_or(f64::NEG_INFINITY)
+}
+
+/// [`nash_prices`] with price floors (USD per Mtok, by vendor): each best response is the
+/// unconstrained one raised to the vendor's floor (profit is quasi-concave in the own price).
+pub fn nash_prices_above<M: DemandModel>(
+    model: &M,
+    costs: &[f64],
+    offered: &[bool],
+    optimise: &[bool],
+    capacities: &[Option<f64>],
+    floors: &[f64],
+    start: &[f64],
+) -> Option<Solution> {
     gauss_seidel(costs, offered, optimise, start, 20_000, |i, p, last| {
         best_response_near(
             &model.curve(i, p, costs, offered),
@@ -322,6 +341,7 @@ pub fn nash_prices<M: DemandModel>(
             Some(p[i]),
             last,
         )
+        .map(|br| br.max(floor_of(floors, i)))
     })
 }
 
@@ -333,6 +353,19 @@ pub fn joint_prices<M: DemandModel>(
     costs: &[f64],
     offered: &[bool],
     optimise: &[bool],
+    start: &[f64],
+) -> Option<Solution> {
+    joint_prices_above(model, costs, offered, optimise, &[], start)
+}
+
+/// [`joint_prices`] with price floors (USD per Mtok, by vendor): each coordinate's optimum is
+/// raised to the vendor's floor.
+pub fn joint_prices_above<M: DemandModel>(
+    model: &M,
+    costs: &[f64],
+    offered: &[bool],
+    optimise: &[bool],
+    floors: &[f64],
     start: &[f64],
 ) -> Option<Solution> {
     // Unbounded when raising every optimised price together keeps raising joint profit (no
@@ -376,8 +409,9 @@ pub fn joint_prices<M: DemandModel>(
             .copied()
             .filter(|&k| k > c && k < smooth)
             .collect();
+        let floor = floor_of(floors, i);
         if kinks.is_empty() {
-            return Some(smooth);
+            return Some(smooth.max(floor));
         }
         let mut prices = p.to_vec();
         let mut joint = |x: f64| {
@@ -397,7 +431,7 @@ pub fn joint_prices<M: DemandModel>(
                 (best, best_joint) = (k, v);
             }
         }
-        Some(best)
+        Some(best.max(floor))
     })
 }
 

@@ -89,8 +89,9 @@ pub struct CompileContext {
     /// Segment names, in scenario order.
     pub segments: Vec<String>,
     /// Each vendor's cost curve as last written (its own, or that of its last model release so
-    /// far in round order).
-    pub costs: Vec<CostSpec>,
+    /// far in round order), with the round its figures are of (the vendor's entry, or that
+    /// release's round).
+    pub costs: Vec<(CostSpec, u32)>,
     /// Each vendor's entry round.
     pub enters_at: Vec<u32>,
     /// Rounds per year (converts trends).

@@ -53,6 +53,8 @@ impl EventKind for Entry {
     fn compile(spec: &EntrySpec, market: &mut CompileContext) -> Self {
         let j = market.vendor(&spec.vendor);
         market.enters_at[j] = spec.round;
+        // The vendor's own cost figures are of its entry.
+        market.costs[j].1 = spec.round;
         Entry { round: spec.round }
     }
 

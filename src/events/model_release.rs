@@ -56,18 +56,20 @@ impl EventKind for ModelRelease {
         }
     }
 
-    /// The new curve is the release's `cost`, or the vendor's curve as last written (its own
-    /// or an earlier release's), for the new model.
+    /// The new curve is the release's `cost`, its figures of the release round, or the
+    /// vendor's curve as last written (its own or an earlier release's) with that curve's date,
+    /// for the new model: figures are dated where they are given.
     fn compile(spec: &ModelReleaseSpec, market: &mut CompileContext) -> Self {
         let j = market.vendor(&spec.vendor);
         if let Some(c) = &spec.cost {
-            market.costs[j] = c.clone();
+            market.costs[j] = (c.clone(), spec.round);
         }
+        let (cost, dated) = &market.costs[j];
         ModelRelease {
             round: spec.round,
             vendor: j,
             quality: spec.model.quality,
-            curve: market.costs[j].build(&spec.model, market.rounds_per_year),
+            curve: cost.build(&spec.model, market.rounds_per_year, *dated),
             charge_training: spec.charge_training,
         }
     }
@@ -80,11 +82,12 @@ impl EventKind for ModelRelease {
         let round = world.resource::<RoundClock>().round;
         {
             let mut costs = vendor_mut::<Costs>(world, self.vendor);
-            let costs = &mut *costs;
             costs.curve = self.curve.clone();
-            costs.curve.update_drivers(&mut costs.drivers, round);
             if self.charge_training {
-                costs.training_due_usd += costs.curve.training_cost(&costs.drivers);
+                costs.charge_training(round);
+            } else {
+                let costs = &mut *costs;
+                costs.curve.update_drivers(&mut costs.drivers, round);
             }
         }
         vendor_mut::<ModelCard>(world, self.vendor).quality = self.quality;

@@ -155,6 +155,23 @@ pub struct Policy {
     pub compute_subsidy: Vec<f64>,
 }
 
+impl Policy {
+    /// A marginal cost as the vendor sees it: net of the per-token subsidy it receives, USD per
+    /// Mtok (negative when the subsidy exceeds the cost).
+    pub fn net_marginal_cost(&self, vendor: usize, marginal_cost: f64) -> f64 {
+        marginal_cost - self.subsidy_per_mtok.get(vendor).copied().unwrap_or(0.0)
+    }
+
+    /// The price floor binding `vendor`, USD per Mtok (0 without one).
+    pub fn floor(&self, vendor: usize) -> f64 {
+        self.price_floor
+            .get(vendor)
+            .copied()
+            .flatten()
+            .unwrap_or(0.0)
+    }
+}
+
 /// The scenario's demand as strategies see it (present only when a strategy needs it).
 #[derive(Resource, Clone, Debug, Default)]
 pub struct DemandView {

@@ -30,6 +30,20 @@ pub struct Costs {
     pub marginal_cost_per_mtok: f64,
     /// Training cost to charge this round (a model release), USD.
     pub training_due_usd: f64,
+    /// The part of that training cost a compute subsidy pays, USD (not charged to the vendor).
+    pub training_subsidy_due_usd: f64,
+}
+
+impl Costs {
+    /// Charges the training of the curve's model at this round's GPU prices: the vendor pays
+    /// its share, a compute subsidy the rest.
+    pub fn charge_training(&mut self, round: u32) {
+        self.curve.update_drivers(&mut self.drivers, round);
+        let paid = self.curve.training_cost(&self.drivers);
+        let gross = self.curve.training_cost(&self.drivers.unsubsidised());
+        self.training_due_usd += paid;
+        self.training_subsidy_due_usd += gross - paid;
+    }
 }
 
 /// The price posted this round, USD per Mtok.
@@ -46,6 +60,9 @@ pub struct Finances {
     pub cash_usd: f64,
     /// Operating cost, USD per round.
     pub operating_cost_usd: f64,
+    /// Exit after this many consecutive rounds whose revenue (with subsidies) does not cover the
+    /// variable cost (None: never for that reason).
+    pub exit_after_losses: Option<u32>,
 }
 
 /// Whether the vendor is in the market.
@@ -61,6 +78,8 @@ pub struct Presence {
     pub charge_training_on_entry: bool,
     /// Rounds it has been in the market so far.
     pub rounds_active: u32,
+    /// Consecutive rounds, up to the last, whose revenue did not cover the variable cost.
+    pub losing_rounds: u32,
 }
 
 /// Serving capacity.
@@ -70,6 +89,9 @@ pub struct Capacity {
     pub rule: CapacityRule,
     /// Mtok it can serve this round (None: unlimited).
     pub mtok_per_round: Option<f64>,
+    /// An owned fleet (capacity in GPUs): the share of the rented per-token cost that serving
+    /// still costs; the fleet's hours are a fixed cost. None: rented capacity.
+    pub owned_share: Option<f64>,
 }
 
 /// How a vendor's capacity is set.
@@ -147,6 +169,8 @@ pub struct Outcome {
     pub training_cost_usd: f64,
     /// Per-token subsidy received, USD.
     pub subsidy_usd: f64,
+    /// GPU costs paid by a compute subsidy (serving, training, owned fleet), USD.
+    pub compute_subsidy_usd: f64,
     /// Profit = revenue + subsidy − variable − fixed − training, USD.
     pub profit_usd: f64,
 }

@@ -78,6 +78,10 @@ pub struct Manifest {
     /// Monopoly, Bertrand-Nash and joint-profit benchmarks in the first and last rounds.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub benchmarks: Vec<crate::equilibrium::Benchmarks>,
+    /// The benchmarks' industry profits over the collusion window (each round of the window
+    /// against its own market's benchmarks), for the collusion index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collusion_window: Option<crate::equilibrium::CollusionWindow>,
     /// What Q-learning vendors learned before round 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub learning: Option<crate::learning::LearningReport>,

@@ -115,6 +115,9 @@ panel! {
         training_cost: f64 => f64,
         /// USD of per-token subsidy received.
         subsidy: f64 => f64,
+        /// USD of the vendor's GPU costs (serving, training, owned fleet) paid by a compute
+        /// subsidy (not in its costs).
+        compute_subsidy: f64 => f64,
         /// USD: revenue + subsidy − variable − fixed − training.
         profit: f64 => f64,
         /// USD after the round (None when unlimited).
@@ -175,10 +178,16 @@ panel! {
         volume_mtok: f64 => f64,
         /// Consumer surplus, USD.
         consumer_surplus: f64 => f64,
-        /// Revenue minus variable cost, USD.
+        /// Revenue plus per-token subsidies minus variable cost, USD.
         producer_surplus: f64 => f64,
-        /// Consumer + producer surplus, USD.
+        /// Per-token and compute subsidies paid by the state, USD.
+        public_spending: f64 => f64,
+        /// Consumer + producer surplus − public spending, USD.
         welfare: f64 => f64,
+        /// Vendors' fixed, operating, owned-fleet and training costs, USD.
+        fixed_costs: f64 => f64,
+        /// Welfare − fixed costs, USD: for judging entry and exit.
+        welfare_net_of_fixed_costs: f64 => f64,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Compiling a checked scenario into the engine's run specification: every default settled,
 //! every cost curve and strategy built, every name resolved to an index, events in round order.
 
-use super::spec::{ScenarioSpec, SegmentSpec, VendorSpec};
+use super::spec::{DEFAULT_SERVING_COST_SHARE, ScenarioSpec, SegmentSpec, VendorSpec};
 use crate::cost::CostDrivers;
 use crate::events::{CompileContext, EventSpec};
 use crate::model::{CapacityRule, SegmentRules, TraitDists};
@@ -16,7 +16,11 @@ pub fn compile(s: &ScenarioSpec) -> RunSpec {
     let mut market = CompileContext {
         vendors: s.vendors.iter().map(|v| v.name.clone()).collect(),
         segments: s.segments.iter().map(|g| g.name.clone()).collect(),
-        costs: s.vendors.iter().map(|v| v.cost.clone()).collect(),
+        costs: s
+            .vendors
+            .iter()
+            .map(|v| (v.cost.clone(), v.enters_at))
+            .collect(),
         enters_at: s.vendors.iter().map(|v| v.enters_at).collect(),
         rounds_per_year: s.rounds_per_year,
     };
@@ -52,7 +56,8 @@ pub fn compile(s: &ScenarioSpec) -> RunSpec {
 /// cost; the strategy is `at_cost` for open-weight hosts and `cost_plus` with markup 1 for the
 /// others; cash is unlimited.
 fn vendor(v: &VendorSpec, enters_at: u32, rounds_per_year: f64) -> VendorPlan {
-    let curve = v.cost.build(&v.model, rounds_per_year);
+    // A vendor's figures are as of the round it enters: trends run from there.
+    let curve = v.cost.build(&v.model, rounds_per_year, enters_at);
     let initial_price = v.initial_price.unwrap_or_else(|| {
         let mut drivers = CostDrivers::default();
         curve.update_drivers(&mut drivers, 0);
@@ -71,12 +76,18 @@ fn vendor(v: &VendorSpec, enters_at: u32, rounds_per_year: f64) -> VendorPlan {
         strategy: strategy.build(),
         cash_usd: v.finances.cash.unwrap_or(f64::INFINITY),
         operating_cost_usd: v.finances.operating_cost,
+        exit_after_losses: v.finances.exit_after_losses,
         charge_initial_training: v.finances.charge_initial_training,
         self_host_multiple: v.open_weight.as_ref().map(|o| o.self_host_cost_multiple),
         enters_at,
         capacity: v.capacity.as_ref().map_or(CapacityRule::Unlimited, |c| {
             CapacityRule::from_keys(c.gpus, c.mtok_per_round)
         }),
+        owned_share: v
+            .capacity
+            .as_ref()
+            .filter(|c| c.owned)
+            .map(|c| c.serving_cost_share.unwrap_or(DEFAULT_SERVING_COST_SHARE)),
     }
 }
 

@@ -1,9 +1,88 @@
-//! The benchmarks of a world's market in its current round.
+//! The benchmarks of a world's market in its current round, and over the collusion window.
 
-use crate::equilibrium::{Benchmarks, solve_benchmarks};
+use crate::equilibrium::{Benchmarks, DemandOracle, solve_benchmarks};
 use crate::model::*;
 use crate::systems::demand_oracle;
 use bevy_ecs::prelude::*;
+
+/// The last market solved and its benchmarks: a round whose market is the same (costs, floors,
+/// qualities, capacities, outside options, buyers) reuses them.
+#[derive(Default)]
+pub struct BenchmarkCache {
+    last: Option<(MarketKey, Benchmarks)>,
+}
+
+/// What a market's benchmarks depend on.
+#[derive(Clone, Debug, PartialEq)]
+struct MarketKey {
+    costs: Vec<f64>,
+    floors: Vec<f64>,
+    active: Vec<bool>,
+    quality: Vec<f64>,
+    capacities: Vec<Option<f64>>,
+    self_host: Vec<(f64, f64)>,
+    scales: Vec<f64>,
+    agents: u32,
+}
+
+impl MarketKey {
+    fn of(world: &mut World) -> Self {
+        let board = world.resource::<MarketBoard>();
+        let policy = world.resource::<Policy>();
+        let v = board.names.len();
+        let costs = (0..v)
+            .map(|j| policy.net_marginal_cost(j, board.marginal_cost[j]))
+            .collect();
+        let floors = (0..v).map(|j| policy.floor(j)).collect();
+        let self_host = world.resource::<OutsideOption>().with_hosts(board);
+        let key = MarketKey {
+            costs,
+            floors,
+            active: board.active.clone(),
+            quality: board.quality.clone(),
+            capacities: Vec::new(),
+            self_host,
+            scales: world
+                .resource::<SegmentBook>()
+                .segments
+                .iter()
+                .map(|s| s.volume_scale)
+                .collect(),
+            agents: world.resource::<NextBuyerId>().0,
+        };
+        MarketKey {
+            capacities: capacities(world),
+            ..key
+        }
+    }
+}
+
+impl BenchmarkCache {
+    /// The benchmarks of the world's market now, labelled `round`.
+    pub fn of(&mut self, world: &mut World, round: u32) -> Benchmarks {
+        let key = MarketKey::of(world);
+        let mut b = match &self.last {
+            Some((k, b)) if *k == key => b.clone(),
+            _ => {
+                let b = market_benchmarks(world, DemandOracle::DEFAULT_MAX_AGENTS);
+                self.last = Some((key, b.clone()));
+                b
+            }
+        };
+        b.round = round;
+        b
+    }
+}
+
+fn capacities(world: &mut World) -> Vec<Option<f64>> {
+    let n = world.resource::<MarketBoard>().names.len();
+    let mut caps = vec![None; n];
+    let mut q = world.query::<(&Vendor, &Capacity)>();
+    for (v, c) in q.iter(world) {
+        caps[v.index] = c.mtok_per_round;
+    }
+    caps
+}
 
 /// The benchmarks of a world's market in its current round: its vendors in the market, their
 /// current marginal costs and capacities, its buyers (up to `max_agents` of them).
@@ -11,12 +90,14 @@ pub fn market_benchmarks(world: &mut World, max_agents: usize) -> Benchmarks {
     let oracle = demand_oracle(world, max_agents);
     let board = world.resource::<MarketBoard>().clone();
     let round = world.resource::<RoundClock>().round;
-    let mut caps = vec![None; board.names.len()];
-    let mut q = world.query::<(&Vendor, &Capacity)>();
-    for (v, c) in q.iter(world) {
-        caps[v.index] = c.mtok_per_round;
-    }
+    let caps = capacities(world);
     let agents = oracle.agents();
+    let policy = world.resource::<Policy>();
+    // Costs and floors as the vendors see them: net of per-token subsidies, above price floors.
+    let costs: Vec<f64> = (0..board.names.len())
+        .map(|j| policy.net_marginal_cost(j, board.marginal_cost[j]))
+        .collect();
+    let floors: Vec<f64> = (0..board.names.len()).map(|j| policy.floor(j)).collect();
     let at_cost: Vec<bool> = board
         .self_host_multiple
         .iter()
@@ -27,9 +108,10 @@ pub fn market_benchmarks(world: &mut World, max_agents: usize) -> Benchmarks {
         round,
         board.names.clone(),
         agents,
-        &board.marginal_cost,
+        &costs,
         &board.active,
         &at_cost,
         &caps,
+        &floors,
     )
 }

@@ -6,12 +6,13 @@ mod learners;
 mod spec;
 mod world;
 
-pub use benchmarks::market_benchmarks;
+pub use benchmarks::{BenchmarkCache, market_benchmarks};
 pub use learners::{learners_game, train};
 pub use spec::{RunSpec, SegmentPlan, VendorPlan};
 
-use crate::equilibrium::{Benchmarks, DemandOracle};
+use crate::equilibrium::{Benchmarks, CollusionWindow, DemandOracle};
 use crate::learning::LearningReport;
+use crate::metrics::collusion_window_rounds;
 use crate::model::*;
 use crate::output::Panels;
 use crate::systems::round_schedule;
@@ -36,6 +37,8 @@ pub struct RunResult {
     pub agents: u64,
     /// Benchmarks of the market in the first and in the last round (when the scenario asks).
     pub benchmarks: Vec<Benchmarks>,
+    /// The benchmarks' industry profits over the collusion window (when the scenario asks).
+    pub collusion_window: Option<CollusionWindow>,
     /// What Q-learning vendors learned before round 0 (when there are any).
     pub learning: Option<LearningReport>,
 }
@@ -104,24 +107,32 @@ impl Simulation {
     /// Plays every remaining round, calling `on_round` after each, and returns the panels.
     pub fn run(mut self, mut on_round: impl FnMut(u32)) -> RunResult {
         // The benchmarks of a round are those of its market as played: after its events,
-        // entries, exits, costs and capacities (so computed once the round is over).
+        // entries, exits, costs and capacities (so computed once the round is over). Every
+        // round of the collusion window gets its own (the same market is solved once).
         let mut benchmarks = Vec::new();
-        let mut bench = |world: &mut World, round: u32| {
-            let mut b = market_benchmarks(world, DemandOracle::DEFAULT_MAX_AGENTS);
-            b.round = round;
-            benchmarks.push(b);
-        };
+        let mut cache = BenchmarkCache::default();
+        let window_first = self
+            .rounds
+            .saturating_sub(collusion_window_rounds(self.rounds));
+        let mut window = Vec::new();
         let first = self.round() == 0;
         while self.round() < self.rounds {
             let r = self.round();
             self.step();
             on_round(r);
-            if self.benchmarks && self.first_benchmarks && first && r == 0 && self.rounds > 1 {
-                bench(&mut self.world, 0);
+            if !self.benchmarks {
+                continue;
+            }
+            if self.first_benchmarks && first && r == 0 && self.rounds > 1 {
+                benchmarks.push(cache.of(&mut self.world, 0));
+            }
+            if r >= window_first {
+                window.push(cache.of(&mut self.world, r));
             }
         }
-        if self.benchmarks {
-            bench(&mut self.world, self.rounds.saturating_sub(1));
+        let collusion_window = (!window.is_empty()).then(|| CollusionWindow::of(&window));
+        if let Some(last) = window.pop() {
+            benchmarks.push(last);
         }
         let agents = self.world.resource::<NextBuyerId>().0 as u64;
         let panels = self.world.remove_resource::<Panels>().unwrap_or_default();
@@ -129,6 +140,7 @@ impl Simulation {
             panels,
             agents,
             benchmarks,
+            collusion_window,
             learning: self.learning,
         }
     }

@@ -47,6 +47,8 @@ pub struct VendorPlan {
     pub cash_usd: f64,
     /// Operating cost, USD per round.
     pub operating_cost_usd: f64,
+    /// Exit after this many consecutive rounds whose revenue does not cover the variable cost.
+    pub exit_after_losses: Option<u32>,
     /// Charge the model's training cost when the vendor enters.
     pub charge_initial_training: bool,
     /// An open-weight host: buyers may self-host its model at this multiple of its marginal
@@ -56,6 +58,9 @@ pub struct VendorPlan {
     pub enters_at: u32,
     /// Serving capacity.
     pub capacity: CapacityRule,
+    /// An owned GPU fleet: the share of the rented per-token cost that serving still costs (its
+    /// hours are a fixed cost). None: rented.
+    pub owned_share: Option<f64>,
 }
 
 /// A buyer segment as the run starts it.

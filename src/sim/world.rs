@@ -97,6 +97,7 @@ fn vendor_bundle(plan: &VendorPlan, index: usize) -> VendorBundle {
             drivers,
             marginal_cost_per_mtok: mc,
             training_due_usd: training_due,
+            training_subsidy_due_usd: 0.0,
         },
         card: ModelCard {
             quality: plan.quality,
@@ -107,6 +108,7 @@ fn vendor_bundle(plan: &VendorPlan, index: usize) -> VendorBundle {
         finances: Finances {
             cash_usd: plan.cash_usd,
             operating_cost_usd: plan.operating_cost_usd,
+            exit_after_losses: plan.exit_after_losses,
         },
         presence: Presence {
             active: plan.enters_at == 0,
@@ -114,12 +116,14 @@ fn vendor_bundle(plan: &VendorPlan, index: usize) -> VendorBundle {
             exited_round: None,
             charge_training_on_entry: plan.charge_initial_training,
             rounds_active: 0,
+            losing_rounds: 0,
         },
         pricing: Pricing(plan.strategy.clone()),
         outcome: Outcome::default(),
         capacity: Capacity {
             rule: plan.capacity,
             mtok_per_round: None,
+            owned_share: plan.owned_share,
         },
     }
 }

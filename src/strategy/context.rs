@@ -11,7 +11,7 @@ pub struct PricingContext<'a> {
     pub round: u32,
     /// The vendor's index.
     pub me: usize,
-    /// Its marginal cost this round, USD per Mtok.
+    /// Its marginal cost this round as it sees it (net of any per-token subsidy), USD per Mtok.
     pub marginal_cost: f64,
     /// Last round's posted prices, by vendor index, USD per Mtok.
     pub last_prices: &'a [f64],

@@ -345,7 +345,7 @@ fn run_cached(
         .map_err(|message| SweepError::Run { run_id, message })?;
     let summary = summarise(
         &result.panels,
-        &result.benchmarks,
+        result.collusion_window.as_ref(),
         scenario.spec().rounds_per_year,
         plan.vendor_names(),
     );

@@ -2,7 +2,7 @@
 //! comes to (what `pricewar analyze` and sensitivity analyses read per run).
 
 use super::plan::{ParamKind, Plan, PlannedRun};
-use crate::equilibrium::Benchmarks;
+use crate::equilibrium::CollusionWindow;
 use crate::metrics::annualised_decline;
 use crate::output::Panels;
 use polars::prelude::*;
@@ -23,11 +23,10 @@ pub struct RunRecord {
     pub cumulative_consumer_surplus: f64,
     /// Profit summed over rounds, USD, per vendor in scenario order.
     pub cumulative_profit: Vec<f64>,
-    /// Industry profit per round at the last round's Bertrand-Nash prices, USD (None without
-    /// benchmarks).
+    /// Industry profit per round at each round's Bertrand-Nash prices, averaged over the
+    /// collusion window (the last 10% of rounds), USD (None without benchmarks).
     pub nash_profit: Option<f64>,
-    /// Industry profit per round at the last round's joint-profit prices, USD (None without
-    /// benchmarks).
+    /// The same at each round's joint-profit prices, USD.
     pub joint_profit: Option<f64>,
 }
 
@@ -35,11 +34,10 @@ pub struct RunRecord {
 /// `cumulative_profit`.
 pub fn summarise(
     panels: &Panels,
-    benchmarks: &[Benchmarks],
+    window: Option<&CollusionWindow>,
     rounds_per_year: f64,
     vendor_names: &[String],
 ) -> RunRecord {
-    let last_bench = benchmarks.last();
     let m = &panels.market;
     let last = m.len().checked_sub(1);
     let with_index: Vec<usize> = (0..m.len())
@@ -69,16 +67,8 @@ pub fn summarise(
         survivors: last.map_or(0, |i| m.active_vendors[i]),
         cumulative_consumer_surplus: m.consumer_surplus.iter().sum(),
         cumulative_profit,
-        nash_profit: finite(
-            last_bench
-                .and_then(|b| b.nash.as_ref())
-                .map(|x| x.industry_profit),
-        ),
-        joint_profit: finite(
-            last_bench
-                .and_then(|b| b.joint.as_ref())
-                .map(|x| x.industry_profit),
-        ),
+        nash_profit: finite(window.and_then(|w| w.nash_profit)),
+        joint_profit: finite(window.and_then(|w| w.joint_profit)),
     }
 }
 
@@ -188,7 +178,10 @@ mod tests {
                 volume_mtok: 1.0,
                 consumer_surplus: cs,
                 producer_surplus: 0.0,
+                public_spending: 0.0,
                 welfare: cs,
+                fixed_costs: 0.0,
+                welfare_net_of_fixed_costs: cs,
             });
         }
         p
@@ -207,7 +200,7 @@ mod tests {
             (Some(2.2), Some(9500.0), 1, 0.0),
             (Some(2.0), Some(10000.0), 1, 4.0),
         ]);
-        let s = summarise(&p, &[], 12.0, &[]);
+        let s = summarise(&p, None, 12.0, &[]);
         assert_eq!(s.final_price_index, Some(2.0));
         assert!((s.annualised_price_decline.unwrap() - 16.0).abs() < 1e-9);
         assert_eq!(s.final_hhi, Some(10000.0));
@@ -217,11 +210,11 @@ mod tests {
 
     #[test]
     fn a_market_without_sales_has_null_summaries_not_nan() {
-        let s = summarise(&market(&[(None, None, 0, 0.0)]), &[], 12.0, &[]);
+        let s = summarise(&market(&[(None, None, 0, 0.0)]), None, 12.0, &[]);
         assert_eq!(s.final_price_index, None);
         assert_eq!(s.annualised_price_decline, None);
         assert_eq!(s.final_hhi, None);
-        let s = summarise(&market(&[(Some(1.0), Some(1.0), 1, 0.0)]), &[], 12.0, &[]);
+        let s = summarise(&market(&[(Some(1.0), Some(1.0), 1, 0.0)]), None, 12.0, &[]);
         assert_eq!(s.annualised_price_decline, None);
     }
 }

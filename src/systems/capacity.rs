@@ -8,8 +8,9 @@ use crate::rng::{Purpose, round_key};
 use bevy_ecs::prelude::*;
 
 /// Rations vendors whose buyers want more than their capacity, until none is over capacity; the
-/// tally's quantities and masses are replaced by the rationed ones. Consumer surplus and switches
-/// keep their pre-rationing values.
+/// tally's quantities and masses are replaced by the rationed ones, and its consumer surplus
+/// values the rationed volume at the options it falls back to. Switches keep their
+/// pre-rationing values.
 #[allow(clippy::too_many_arguments)]
 pub fn clear_capacity(
     buyers: Query<(BuyerTraits, &CurrentChoice)>,
@@ -50,7 +51,11 @@ pub fn clear_capacity(
     let mut closed = vec![false; v];
     let mut current = rationing.demand.clone();
     let mut partials = Vec::new();
-    let mut out = vec![0.0; options * book.segments.len()];
+    let per_seg = options + 1;
+    let mut out = vec![0.0; per_seg * book.segments.len()];
+    let surplus_before: Vec<f64> = (0..book.segments.len())
+        .map(|s| SegmentTally::of(&tally.values, layout, s).consumer_surplus())
+        .collect();
     loop {
         let mut step = RationStep::default();
         for j in 0..v {
@@ -98,10 +103,13 @@ pub fn clear_capacity(
             }
             row0 += n;
         }
-        // Replace quantities and masses; keep surplus, switches and agent counts.
+        // Replace quantities and masses, value the rationed volume at its fallback; keep
+        // switches and agent counts.
         let (t, n) = (&mut tally.values, layout.len());
         for s in 0..book.segments.len() {
-            t[s * n..s * n + options].copy_from_slice(&out[s * options..(s + 1) * options]);
+            let part = &out[s * per_seg..(s + 1) * per_seg];
+            t[s * n..s * n + options].copy_from_slice(&part[..options]);
+            t[s * n + layout.consumer_surplus()] = surplus_before[s] + part[options];
         }
         current = demand(&tally.values);
     }

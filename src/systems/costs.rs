@@ -17,6 +17,11 @@ pub fn update_costs(
     for (v, mut costs, outcome, mut cap) in &mut vendors {
         let costs = &mut *costs;
         costs.curve.update_drivers(&mut costs.drivers, clock.round);
+        // On an owned fleet serving costs only what it adds; the fleet is a fixed cost.
+        costs.drivers.serving_share = match (cap.owned_share, cap.rule) {
+            (Some(share), CapacityRule::Gpus(_)) => share,
+            _ => 1.0,
+        };
         costs.marginal_cost_per_mtok = costs
             .curve
             .marginal_cost(&costs.drivers, outcome.quantity_mtok);

@@ -44,9 +44,7 @@ fn admit_entrants(world: &mut World, round: u32) {
         {
             presence.active = true;
             if presence.charge_training_on_entry {
-                let costs = &mut *costs;
-                costs.curve.update_drivers(&mut costs.drivers, round);
-                costs.training_due_usd += costs.curve.training_cost(&costs.drivers);
+                costs.charge_training(round);
             }
         }
     }

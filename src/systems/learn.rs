@@ -8,6 +8,7 @@ use bevy_ecs::prelude::*;
 /// Feeds every vendor its outcome and rolls the public price board over.
 pub fn learn_from_outcomes(
     clock: Res<RoundClock>,
+    policy: Res<Policy>,
     mut vendors: Query<(&Vendor, &Presence, &Costs, &Outcome, &mut Pricing)>,
     mut board: ResMut<MarketBoard>,
 ) {
@@ -18,7 +19,7 @@ pub fn learn_from_outcomes(
                 round: clock.round,
                 price: board.posted[v.index],
                 quantity_mtok: out.quantity_mtok,
-                marginal_cost: costs.marginal_cost_per_mtok,
+                marginal_cost: policy.net_marginal_cost(v.index, costs.marginal_cost_per_mtok),
                 profit_usd: out.profit_usd,
                 prices: &board.posted,
             });

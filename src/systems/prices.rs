@@ -34,7 +34,7 @@ pub fn set_prices(
         let ctx = PricingContext {
             round: clock.round,
             me: v.index,
-            marginal_cost: costs.marginal_cost_per_mtok,
+            marginal_cost: policy.net_marginal_cost(v.index, costs.marginal_cost_per_mtok),
             last_prices: &board.last_posted,
             last_active: &board.last_active,
             capacity: cap.mtok_per_round,
@@ -85,26 +85,13 @@ pub fn post_offers(
     o.index_positions();
     o.self_host = outside.with_hosts(&board);
     o.segments
-        .resize_with(book.segments.len(), || SegmentOffer {
-            mode: Default::default(),
-            outside: true,
-            review: 1.0,
-            penalty: 1.0,
-            reservation: false,
-            volume: Vec::new(),
-            surplus: Vec::new(),
-        });
+        .resize_with(book.segments.len(), SegmentOffer::default);
     for (seg, so) in book.segments.iter().zip(o.segments.iter_mut()) {
         so.mode = seg.mode;
         so.outside = seg.outside;
         so.review = seg.review;
         so.penalty = seg.penalty;
         so.reservation = seg.reservation;
-        so.volume.clear();
-        so.surplus.clear();
-        for &p in &o.price {
-            so.volume.push(seg.volume.factor(p) * seg.volume_scale);
-            so.surplus.push(seg.volume.surplus(p) * seg.volume_scale);
-        }
+        so.price_terms(&seg.volume, seg.volume_scale, &o.price, &o.self_host);
     }
 }

@@ -21,6 +21,7 @@ pub fn record_panels(
     let mut rows: Vec<_> = vendors.iter().collect();
     rows.sort_by_key(|r| r.0.index);
     let (mut volume, mut spend, mut hhi, mut ps, mut active) = (0.0, 0.0, 0.0, 0.0, 0u32);
+    let (mut public, mut fixed) = (0.0, 0.0);
     let mut min_price: Option<f64> = None;
     for &(v, costs, fin, presence, out, cap) in &rows {
         // A vendor that left this round still shows its last round in the market.
@@ -41,6 +42,7 @@ pub fn record_panels(
             fixed_cost: out.fixed_cost_usd,
             training_cost: out.training_cost_usd,
             subsidy: out.subsidy_usd,
+            compute_subsidy: out.compute_subsidy_usd,
             profit: out.profit_usd,
             cash: fin.cash_usd.is_finite().then_some(fin.cash_usd),
             active: shown,
@@ -50,7 +52,10 @@ pub fn record_panels(
             volume += out.quantity_mtok;
             spend += out.revenue_usd;
             hhi += (100.0 * out.share).powi(2);
-            ps += out.revenue_usd - out.variable_cost_usd;
+            // Subsidies are transfers: received by producers, paid by the state.
+            ps += out.revenue_usd + out.subsidy_usd - out.variable_cost_usd;
+            public += out.subsidy_usd + out.compute_subsidy_usd;
+            fixed += out.fixed_cost_usd + out.training_cost_usd;
             min_price = Some(
                 min_price.map_or(board.posted[v.index], |m: f64| m.min(board.posted[v.index])),
             );
@@ -96,7 +101,10 @@ pub fn record_panels(
         volume_mtok: volume,
         consumer_surplus: cs_total,
         producer_surplus: ps,
-        welfare: cs_total + ps,
+        public_spending: public,
+        welfare: cs_total + ps - public,
+        fixed_costs: fixed,
+        welfare_net_of_fixed_costs: cs_total + ps - public - fixed,
     });
 }
 

@@ -1,4 +1,5 @@
-//! Settle accounts: quantities, revenue, subsidies, costs, profit, cash; vendors out of cash exit.
+//! Settle accounts: quantities, revenue, subsidies, costs, profit, cash; vendors out of cash,
+//! or losing money on every token for too long, exit.
 
 use crate::demand::SegmentTally;
 use crate::model::*;
@@ -9,6 +10,7 @@ use tracing::info;
 #[allow(clippy::too_many_arguments)]
 pub fn settle_accounts(
     clock: Res<RoundClock>,
+    info: Res<RunInfo>,
     tally: Res<ChoiceTally>,
     offers: Res<Offers>,
     book: Res<SegmentBook>,
@@ -21,11 +23,13 @@ pub fn settle_accounts(
         &mut Finances,
         &mut Presence,
         &mut Outcome,
+        &Capacity,
     )>,
 ) {
     let quantities = vendor_quantities(&tally, &offers, &book);
     let total: f64 = quantities.iter().sum();
-    for (v, mut costs, mut fin, mut presence, mut out) in &mut vendors {
+    let hours_per_round = HOURS_PER_YEAR / info.rounds_per_year;
+    for (v, mut costs, mut fin, mut presence, mut out, cap) in &mut vendors {
         if !board.active[v.index] {
             *out = Outcome::default();
             continue;
@@ -36,8 +40,20 @@ pub fn settle_accounts(
         let revenue = p * q;
         let subsidy = policy.subsidy_per_mtok.get(v.index).copied().unwrap_or(0.0) * q;
         let variable = costs.curve.variable_cost(&costs.drivers, q);
-        let fixed = costs.curve.fixed_cost() + fin.operating_cost_usd;
+        let unsubsidised = costs.drivers.unsubsidised();
+        let serving_subsidy = costs.curve.variable_cost(&unsubsidised, q) - variable;
+        // An owned fleet's hours are paid whether its GPUs serve or idle.
+        let (fleet, fleet_subsidy) = match (cap.owned_share, cap.rule) {
+            (Some(_), CapacityRule::Gpus(gpus)) => {
+                let hour = |d| costs.curve.gpu_hour_cost(d).unwrap_or(0.0);
+                let paid = gpus * hour(&costs.drivers) * hours_per_round;
+                (paid, gpus * hour(&unsubsidised) * hours_per_round - paid)
+            }
+            _ => (0.0, 0.0),
+        };
+        let fixed = costs.curve.fixed_cost() + fin.operating_cost_usd + fleet;
         let training = std::mem::take(&mut costs.training_due_usd);
+        let training_subsidy = std::mem::take(&mut costs.training_subsidy_due_usd);
         let profit = revenue + subsidy - variable - fixed - training;
         *out = Outcome {
             quantity_mtok: q,
@@ -48,6 +64,7 @@ pub fn settle_accounts(
             fixed_cost_usd: fixed,
             training_cost_usd: training,
             subsidy_usd: subsidy,
+            compute_subsidy_usd: serving_subsidy + training_subsidy + fleet_subsidy,
             profit_usd: profit,
         };
         costs.drivers.cumulative_mtok += q;
@@ -60,8 +77,23 @@ pub fn settle_accounts(
                 info!(round = clock.round, vendor = %board.names[v.index], cash = fin.cash_usd, "vendor ran out of cash and exits");
             }
         }
+        if let Some(limit) = fin.exit_after_losses {
+            presence.losing_rounds = if revenue + subsidy < variable {
+                presence.losing_rounds + 1
+            } else {
+                0
+            };
+            if presence.losing_rounds >= limit && presence.active {
+                presence.active = false;
+                presence.exited_round = Some(clock.round);
+                info!(round = clock.round, vendor = %board.names[v.index], rounds = limit, "vendor sold below its variable cost for too long and exits");
+            }
+        }
     }
 }
+
+/// Hours in a year (365.25 days).
+const HOURS_PER_YEAR: f64 = 365.25 * 24.0;
 
 /// Mtok sold by each vendor (index) this round: the tally summed over segments, scaled by the
 /// customers each agent represents.

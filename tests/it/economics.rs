@@ -23,7 +23,7 @@ segments:
 "#,
     );
     let v = &s.spec().vendors[0];
-    let curve = v.cost.build(&v.model, 12.0);
+    let curve = v.cost.build(&v.model, 12.0, 0);
     let d = CostDrivers::default();
     let flops: f64 = 6.0 * 37e9 * 14.8e12;
     let hours = flops / (989e12 * 0.331 * 3600.0);

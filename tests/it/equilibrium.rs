@@ -30,6 +30,7 @@ fn logit_benchmarks() -> (pricewar::equilibrium::Benchmarks, Vec<f64>) {
         &[true; 3],
         &[false; 3],
         &[None; 3],
+        &[],
     );
     (b, costs)
 }

@@ -18,6 +18,8 @@
 //!   `errors` (directories that are not output).
 //! - `plot`: `pricewar plot` writes valid, non-blank PNG and SVG charts of runs and sweeps.
 //! - `python`: a run and a sweep read with Python Polars, pandas (pyarrow) and DuckDB.
+//! - `welfare`: Roy's identity, symmetric demand, subsidies as transfers, costs as vendors see
+//!   them, dated cost figures, owned fleets, exit by economics.
 //! - `sweep_fixture` (helpers): run and sweep directories in the documented layouts.
 //! - `sweep`: Monte Carlo sweeps give the same dataset on any number of jobs, for any sharding
 //!   and after a kill and resume; their layout and `runs` columns; bad sweep settings refused.
@@ -40,3 +42,4 @@ mod scenarios;
 mod strategies;
 mod sweep;
 mod sweep_fixture;
+mod welfare;

@@ -52,6 +52,7 @@ fn panels_have_the_documented_schema_and_row_counts() {
         ("fixed_cost", Float64),
         ("training_cost", Float64),
         ("subsidy", Float64),
+        ("compute_subsidy", Float64),
         ("profit", Float64),
         ("cash", Float64),
         ("active", Boolean),
@@ -97,7 +98,10 @@ fn panels_have_the_documented_schema_and_row_counts() {
         ("volume_mtok", Float64),
         ("consumer_surplus", Float64),
         ("producer_surplus", Float64),
+        ("public_spending", Float64),
         ("welfare", Float64),
+        ("fixed_costs", Float64),
+        ("welfare_net_of_fixed_costs", Float64),
     ];
     assert_eq!(
         schema_of(&m),

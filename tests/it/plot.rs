@@ -156,7 +156,7 @@ fn plots_of_a_sweep_show_medians_and_bands_per_parameter_combination() {
             format!("vendors[Alibaba].strategy.step = {step}; median and 90% band across 3 runs");
         assert_svg(
             &d.join("prices.svg"),
-            &["prices per vendor", &subtitle, "5th-95th percentile"],
+            &["prices per vendor", &subtitle, "5th-95th"],
         );
         let svg = std::fs::read_to_string(d.join("shares.svg")).unwrap();
         assert!(svg.contains("<polygon"), "bands are drawn");

@@ -272,3 +272,25 @@ fn the_example_matcher_skips_elided_lines_only() {
         "wrote output/x (26 rounds in _ s)"
     );
 }
+
+#[test]
+fn every_output_column_is_documented_in_readme() {
+    use pricewar::output::{MarketPanel, SegmentPanel, VendorPanel};
+    let readme = readme();
+    let table_rows: Vec<&str> = readme.lines().filter(|l| l.starts_with("| `")).collect();
+    for (panel, columns) in [
+        ("vendors", VendorPanel::COLUMNS),
+        ("segments", SegmentPanel::COLUMNS),
+        ("market", MarketPanel::COLUMNS),
+    ] {
+        for c in columns {
+            assert!(
+                table_rows.iter().any(|r| {
+                    let first = r.split('|').nth(1).unwrap_or("");
+                    first.contains(&format!("`{c}`"))
+                }),
+                "{panel}.parquet column `{c}` has no row in README's column tables"
+            );
+        }
+    }
+}

@@ -39,17 +39,18 @@ pub(super) fn expected_block(
         let x = &mut alloc[i * stride..(i + 1) * stride];
         // Utilities (w[0..n] vendors, w[n] outside) and their max.
         let u0 = if seg.outside {
-            outside_utility(book, theta, alpha)
+            outside_utility(book, seg, theta, alpha)
         } else {
             f64::NEG_INFINITY
         };
         let mut mx = u0;
         for k in 0..n {
             let p = book.price[k];
+            // The utility charges α·F(p) (F(p) = p for fixed volume): demand is integrable.
             let u = if seg.reservation && p > res {
                 f64::NEG_INFINITY
             } else {
-                theta * book.quality[k] - alpha * p
+                theta * book.quality[k] - alpha * seg.charge[k]
             };
             w[k] = u;
             mx = mx.max(u);
@@ -69,6 +70,11 @@ pub(super) fn expected_block(
             w[..=n].fill(0.0);
         }
         let prev_assigned: f64 = x.iter().sum();
+        let utility = if total > 0.0 {
+            expected_utility(x, w, total, mx, prev_assigned, seg, v, book)
+        } else {
+            f64::NAN
+        };
         let mut moved = 0.0;
         if total > 0.0 {
             // S over the options the agent held mass on.
@@ -111,23 +117,59 @@ pub(super) fn expected_block(
         }
         // Tally.
         let mut bought = 0.0;
-        let mut surplus = 0.0;
         for k in 0..n {
             let j = book.vendor[k] as usize;
             t[j] += x[j] * base * seg.volume[k];
             t[stride + j] += x[j];
             bought += x[j];
-            surplus += x[j] * seg.surplus[k];
         }
         t[stride + v] += 1.0 - bought;
-        if seg.outside {
-            if total > 0.0 {
-                t[at.consumer_surplus()] += base * (mx + ln_fast(total)) / alpha;
-            }
-        } else {
-            t[at.consumer_surplus()] += base * surplus;
+        if !utility.is_nan() {
+            t[at.consumer_surplus()] +=
+                base * utility / alpha * seg.scale + base * seg.surplus_at_zero;
         }
         t[at.switches()] += moved.max(0.0);
         t[at.agents()] += 1.0;
     }
+}
+
+/// The agent's expected utility this round, in logit units (its surplus is base/α times it):
+/// for the mass on option j, r·(log-sum over utilities penalised for leaving j) + (1 − r)·u_j
+/// (an option no longer available is left for sure, every option then penalised); for mass not
+/// yet placed, the penalty-free log-sum. Its derivative in each price is minus the mass the
+/// split update puts there times α·factor(p) (Roy's identity). `w` are the weights normalised
+/// by exp(mx), `total` their sum.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn expected_utility(
+    x: &[f64],
+    w: &[f64],
+    total: f64,
+    mx: f64,
+    assigned: f64,
+    seg: &SegmentOffer,
+    v: usize,
+    book: &OfferBook,
+) -> f64 {
+    let free = mx + ln_fast(total);
+    let r = seg.review;
+    if seg.penalty == 1.0 && r == 1.0 {
+        return free;
+    }
+    let mut u = (1.0 - assigned).max(0.0) * free;
+    for (j, &xj) in x.iter().enumerate() {
+        if xj <= 0.0 {
+            continue;
+        }
+        let wj = weight_of(j, v, w, book);
+        // Penalised total for an agent on j: w_j + penalty·(W − w_j).
+        let penalised = mx + ln_fast(seg.penalty * total + (1.0 - seg.penalty) * wj);
+        u += xj
+            * if wj > 0.0 {
+                r * penalised + (1.0 - r) * (mx + ln_fast(wj))
+            } else {
+                penalised
+            };
+    }
+    u
 }

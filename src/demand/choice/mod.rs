@@ -17,6 +17,8 @@ mod tally;
 
 pub use tally::{SegmentTally, TallyLayout};
 
+use super::volume::VolumeDemand;
+
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -65,7 +67,7 @@ pub struct OfferBook {
 }
 
 /// A segment's terms this round.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct SegmentOffer {
     /// Choice mode.
     pub mode: ChoiceMode,
@@ -79,8 +81,46 @@ pub struct SegmentOffer {
     pub reservation: bool,
     /// Per offer: Mtok bought per unit of base volume (volume demand × growth).
     pub volume: Vec<f64>,
-    /// Per offer: Marshallian surplus per unit of base volume, USD (used without an outside option).
-    pub surplus: Vec<f64>,
+    /// Per offer: F(p) = ∫₀ᵖ volume factor, what the utility charges per unit of α (USD per
+    /// Mtok; the price itself for fixed volume).
+    pub charge: Vec<f64>,
+    /// Per self-hosting alternative of the outside option (in `OfferBook::self_host` order):
+    /// F of its cost.
+    pub self_host_charge: Vec<f64>,
+    /// Volume multiplier from growth and demand shocks (it scales the surplus as the volume).
+    pub scale: f64,
+    /// Without an outside option: the area under the volume curve at price 0 per unit of base
+    /// volume (times the scale), added to the log-sum so that a lone vendor's buyers get the
+    /// Marshallian surplus; 0 with an outside option or where the area is unbounded.
+    pub surplus_at_zero: f64,
+}
+
+impl SegmentOffer {
+    /// Sets the volume and the utility charge of every offer at `prices` and of every
+    /// self-hosting alternative, for the segment's volume demand grown by `scale`.
+    pub fn price_terms(
+        &mut self,
+        volume: &VolumeDemand,
+        scale: f64,
+        prices: &[f64],
+        self_host: &[(f64, f64)],
+    ) {
+        self.volume.clear();
+        self.charge.clear();
+        for &p in prices {
+            self.volume.push(volume.factor(p) * scale);
+            self.charge.push(volume.price_integral(p));
+        }
+        self.self_host_charge.clear();
+        self.self_host_charge
+            .extend(self_host.iter().map(|&(_, p)| volume.price_integral(p)));
+        self.scale = scale;
+        self.surplus_at_zero = if self.outside {
+            0.0
+        } else {
+            volume.surplus(0.0) * scale
+        };
+    }
 }
 
 impl OfferBook {
@@ -152,6 +192,7 @@ pub(crate) struct Scratch {
     run: Vec<f64>,
     thr: Vec<f64>,
     cs: Vec<f64>,
+    ucur: Vec<f64>,
     cnt: Vec<u32>,
     review: Vec<bool>,
     banks: Vec<f64>,
@@ -173,6 +214,7 @@ impl Scratch {
             &mut self.run,
             &mut self.thr,
             &mut self.cs,
+            &mut self.ucur,
         ] {
             grow(x, m);
         }
@@ -383,10 +425,10 @@ pub(crate) fn can_keep(prev: u32, book: &OfferBook, reservation: f64, outside: b
 
 /// The outside option's utility for an agent: the better of not buying (0) and self-hosting.
 #[inline(always)]
-pub(crate) fn outside_utility(book: &OfferBook, theta: f64, alpha: f64) -> f64 {
+pub(crate) fn outside_utility(book: &OfferBook, seg: &SegmentOffer, theta: f64, alpha: f64) -> f64 {
     let mut u0 = 0.0f64;
-    for &(q, p) in &book.self_host {
-        let u = theta * q - alpha * p;
+    for (&(q, _), &c) in book.self_host.iter().zip(&seg.self_host_charge) {
+        let u = theta * q - alpha * c;
         u0 = if u > u0 { u } else { u0 };
     }
     u0

@@ -29,12 +29,13 @@ pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSID
         run,
         thr,
         cs,
+        ucur,
         cnt,
         review,
         banks,
         ..
     } = s;
-    let (buf, mx, u0, free, run, thr, cs) = (
+    let (buf, mx, u0, free, run, thr, cs, ucur) = (
         &mut buf[..n * m],
         &mut mx[..m],
         &mut u0[..m],
@@ -42,6 +43,7 @@ pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSID
         &mut run[..m],
         &mut thr[..m],
         &mut cs[..m],
+        &mut ucur[..m],
     );
     let (cnt, review) = (&mut cnt[..m], &mut review[..m]);
     let (alpha, theta, res, base) = (rows.alpha, rows.theta, rows.reservation, rows.base);
@@ -52,22 +54,33 @@ pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSID
             u0.fill(0.0);
         } else {
             for i in 0..m {
-                u0[i] = outside_utility(book, theta[i], alpha[i]);
+                u0[i] = outside_utility(book, seg, theta[i], alpha[i]);
             }
         }
         mx.copy_from_slice(u0);
     } else {
         mx.fill(f64::NEG_INFINITY);
     }
+    // The utility of each agent's current option (for those who keep it without reviewing).
+    for i in 0..m {
+        ucur[i] = if cur[i] == OUTSIDE_OPTION {
+            u0[i]
+        } else {
+            f64::NEG_INFINITY
+        };
+    }
     for k in 0..n {
-        let (a, p) = (book.quality[k], book.price[k]);
+        // The utility charges α·F(p) (F(p) = p for fixed volume), so that demand is integrable.
+        let (a, p, c) = (book.quality[k], book.price[k], seg.charge[k]);
+        let vk = book.vendor[k];
         let row = &mut buf[k * m..(k + 1) * m];
         for i in 0..m {
-            let mut u = theta[i] * a - alpha[i] * p;
+            let mut u = theta[i] * a - alpha[i] * c;
             if RESERVE && p > res[i] {
                 u = f64::NEG_INFINITY;
             }
             row[i] = u;
+            ucur[i] = if cur[i] == vk { u } else { ucur[i] };
             let m = mx[i];
             mx[i] = if u > m { u } else { m };
         }
@@ -98,26 +111,41 @@ pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSID
             row[i] = run[i];
         }
     }
-    // Outside weight, totals and the logit consumer surplus (Small–Rosen log-sum).
+    // Outside weight, totals and the expected consumer surplus (Small–Rosen log-sum): over the
+    // penalised utilities for an agent that reviews, its current option's utility for one that
+    // keeps it, the penalty-free log-sum for a new agent. The same expectation whatever the draw.
+    let r = seg.review;
     for i in 0..m {
         let e0 = if OUTSIDE {
             exp_fast(u0[i] - mx[i])
         } else {
             0.0
         };
-        if OUTSIDE {
-            cs[i] = base[i] * (mx[i] + ln_fast(free[i] + e0)) / alpha[i];
-        }
         let e0p = if SWITCH && cur[i] != OUTSIDE_OPTION {
             e0 * seg.penalty
         } else {
             e0
         };
-        free[i] = run[i] + e0p; // from here on: the total weight
+        let total = run[i] + e0p;
+        let prev = cur[i];
+        let utility = if free[i] + e0 <= 0.0 {
+            f64::NAN // nothing to buy: no surplus (below)
+        } else if prev == NONE {
+            mx[i] + ln_fast(free[i] + e0)
+        } else if !can_keep(prev, book, res[i], OUTSIDE) || r == 1.0 {
+            mx[i] + ln_fast(total)
+        } else {
+            r * (mx[i] + ln_fast(total)) + (1.0 - r) * ucur[i]
+        };
+        cs[i] = if utility.is_nan() {
+            0.0
+        } else {
+            base[i] * utility / alpha[i] * seg.scale + base[i] * seg.surplus_at_zero
+        };
+        free[i] = total; // from here on: the total weight
     }
     // One uniform per agent decides both whether it reviews and what it picks: u < r reviews
     // with u/r, u >= r stays (or, if it must move, picks with (u − r)/(1 − r)); both uniform.
-    let r = seg.review;
     let inv_r = if r > 0.0 { 1.0 / r } else { 0.0 };
     let inv_nr = if r < 1.0 { 1.0 / (1.0 - r) } else { 0.0 };
     for i in 0..m {
@@ -138,7 +166,7 @@ pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSID
     let stride = v + 1;
     let banks = &mut banks[..8 * stride];
     banks.fill(0.0);
-    let mut extra = [0.0f64; 4]; // surplus (no outside option) and switches, two banks each
+    let mut extra = [0.0f64; 4]; // switches, two banks
     for i in 0..m {
         let prev = cur[i];
         let keep = !review[i] && can_keep(prev, book, res[i], OUTSIDE);
@@ -173,9 +201,6 @@ pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSID
         };
         if pos != usize::MAX {
             banks[bank + idx] += base[i] * seg.volume[pos];
-            if !OUTSIDE {
-                extra[(i & 1) * 2] += base[i] * seg.surplus[pos];
-            }
         }
         banks[bank + stride + idx] += 1.0;
         extra[(i & 1) * 2 + 1] += (prev != NONE && prev != choice) as u32 as f64;
@@ -185,14 +210,11 @@ pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSID
             (banks[o] + banks[2 * stride + o]) + (banks[4 * stride + o] + banks[6 * stride + o]);
     }
     let mut cs_sum = [0.0f64; 4];
-    if OUTSIDE {
-        for (i, c) in cs.iter().enumerate() {
-            cs_sum[i & 3] += c;
-        }
+    for (i, c) in cs.iter().enumerate() {
+        cs_sum[i & 3] += c;
     }
     let at = book.layout();
-    t[at.consumer_surplus()] +=
-        (cs_sum[0] + cs_sum[1]) + (cs_sum[2] + cs_sum[3]) + (extra[0] + extra[2]);
+    t[at.consumer_surplus()] += (cs_sum[0] + cs_sum[1]) + (cs_sum[2] + cs_sum[3]);
     t[at.switches()] += extra[1] + extra[3];
     t[at.agents()] += m as f64;
 }

@@ -23,7 +23,10 @@ fn book(
             penalty: (-switching).exp(),
             reservation: false,
             volume: vec![1.0; n],
-            surplus: vec![0.0; n],
+            charge: vendors.iter().map(|v| v.1).collect(),
+            self_host_charge: vec![],
+            scale: 1.0,
+            surplus_at_zero: 0.0,
         }],
     };
     b.index_positions();
@@ -311,7 +314,7 @@ fn exited_vendor_forces_its_buyers_to_choose_again() {
     b.quality = vec![MARKET[0].0, MARKET[2].0];
     b.price = vec![MARKET[0].1, MARKET[2].1];
     b.segments[0].volume = vec![1.0; 2];
-    b.segments[0].surplus = vec![0.0; 2];
+    b.segments[0].charge = b.price.clone();
     b.index_positions();
     let mut a = Agents::uniform(n, 2.0, 1.2);
     a.choice = vec![1; n];
@@ -319,4 +322,188 @@ fn exited_vendor_forces_its_buyers_to_choose_again() {
     assert_eq!(t[4 + 1], 0.0);
     assert_eq!(t[4] + t[6] + t[7], n as f64);
     assert_eq!(t[b.layout().switches()], n as f64);
+}
+
+mod integrable {
+    //! Roy's identity and monotone surplus at the level of one round's choice, with the state
+    //! (each agent's split over options, or its current option) held fixed.
+
+    use super::super::*;
+    use crate::demand::volume::{
+        VolumeDemand, fixed::FixedVolume, isoelastic::IsoelasticVolume, linear::LinearVolume,
+    };
+    use proptest::prelude::*;
+
+    fn volume(kind: u8) -> VolumeDemand {
+        match kind % 4 {
+            0 => VolumeDemand::Fixed(FixedVolume),
+            1 => VolumeDemand::Linear(LinearVolume { choke: 3.5 }),
+            2 => VolumeDemand::Isoelastic(IsoelasticVolume {
+                elasticity: 1.4,
+                reference: 1.0,
+                saturation: 0.05,
+            }),
+            _ => VolumeDemand::Isoelastic(IsoelasticVolume {
+                elasticity: 1.0,
+                reference: 1.0,
+                saturation: 0.05,
+            }),
+        }
+    }
+
+    #[derive(Debug)]
+    struct Market {
+        quality: Vec<f64>,
+        prices: Vec<f64>,
+        mode: ChoiceMode,
+        outside: bool,
+        penalty: f64,
+        review: f64,
+        volume: VolumeDemand,
+        scale: f64,
+        self_host: Vec<(f64, f64)>,
+        alpha: Vec<f64>,
+        theta: Vec<f64>,
+        base: Vec<f64>,
+        choice: Vec<u32>,
+        alloc: Vec<f64>,
+    }
+
+    impl Market {
+        /// The round's tally at `prices`, from the market's state.
+        fn tally(&self, prices: &[f64]) -> Vec<f64> {
+            let n = prices.len();
+            let mut b = OfferBook {
+                n_vendors: n,
+                vendor: (0..n as u32).collect(),
+                quality: self.quality.clone(),
+                price: prices.to_vec(),
+                position: vec![],
+                self_host: self.self_host.clone(),
+                segments: vec![SegmentOffer {
+                    mode: self.mode,
+                    outside: self.outside,
+                    review: self.review,
+                    penalty: self.penalty,
+                    ..SegmentOffer::default()
+                }],
+            };
+            b.index_positions();
+            b.segments[0].price_terms(&self.volume, self.scale, prices, &self.self_host);
+            let m = self.alpha.len();
+            let id: Vec<u32> = (0..m as u32).collect();
+            let seg = vec![0u32; m];
+            let res = vec![f64::INFINITY; m];
+            let rows = BuyerRows {
+                id: &id,
+                segment: &seg,
+                alpha: &self.alpha,
+                theta: &self.theta,
+                reservation: &res,
+                base: &self.base,
+            };
+            let mut tally = vec![0.0; b.tally_len()];
+            let (mut choice, mut alloc) = (self.choice.clone(), self.alloc.clone());
+            choose_all(
+                rows,
+                &mut choice,
+                &mut alloc,
+                &b,
+                77,
+                &mut Vec::new(),
+                &mut tally,
+                false,
+            );
+            tally
+        }
+    }
+
+    prop_compose! {
+        fn markets(mode: ChoiceMode)(
+            n in 2usize..5,
+            agents in 1usize..40,
+            outside in any::<bool>(),
+            switching in 0.0f64..2.0,
+            review in 0.2f64..1.0,
+            kind in any::<u8>(),
+            scale in 0.5f64..3.0,
+            seed in any::<u64>(),
+        ) -> Market {
+            let u = |k: u64| crate::rng::uniform_at(seed, k);
+            let stride = n + 1;
+            let mut alloc = vec![0.0; if mode == ChoiceMode::Expected { agents * stride } else { 0 }];
+            let mut choice = vec![NONE; agents];
+            for i in 0..agents {
+                if mode == ChoiceMode::Expected {
+                    // A split over the options summing to at most 1 (new mass unassigned).
+                    let raw: Vec<f64> = (0..stride).map(|j| u(1000 + (i * stride + j) as u64)).collect();
+                    let total: f64 = raw.iter().sum::<f64>() / (0.5 + 0.5 * u(2000 + i as u64));
+                    for j in 0..stride {
+                        alloc[i * stride + j] = raw[j] / total.max(1.0);
+                    }
+                } else {
+                    let c = (u(3000 + i as u64) * (stride + 1) as f64) as usize;
+                    choice[i] = match c {
+                        c if c < n => c as u32,
+                        c if c == n => OUTSIDE,
+                        _ => NONE,
+                    };
+                }
+            }
+            Market {
+                quality: (0..n).map(|j| 1.0 + u(j as u64)).collect(),
+                prices: (0..n).map(|j| 0.4 + 2.0 * u(100 + j as u64)).collect(),
+                mode,
+                outside,
+                penalty: (-switching).exp(),
+                review,
+                volume: volume(kind),
+                scale,
+                self_host: if outside { vec![(0.8, 1.2 + u(400))] } else { vec![] },
+                alpha: (0..agents).map(|i| 0.5 + 1.5 * u(500 + i as u64)).collect(),
+                theta: (0..agents).map(|i| 0.5 + u(600 + i as u64)).collect(),
+                base: (0..agents).map(|i| 0.5 + 2.0 * u(700 + i as u64)).collect(),
+                choice,
+                alloc,
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// ∂CS/∂p_j = −Q_j for every vendor, with heterogeneous traits, volume forms, switching
+        /// costs, inertia, growth and splits carried over from earlier rounds.
+        #[test]
+        fn surplus_falls_at_the_rate_of_the_quantity_bought(m in markets(ChoiceMode::Expected)) {
+            let at = TallyLayout::new(m.prices.len());
+            for j in 0..m.prices.len() {
+                let h = 1e-6 * m.prices[j];
+                let (mut up, mut down) = (m.prices.clone(), m.prices.clone());
+                up[j] += h;
+                down[j] -= h;
+                let slope = (m.tally(&up)[at.consumer_surplus()]
+                    - m.tally(&down)[at.consumer_surplus()]) / (2.0 * h);
+                let q = m.tally(&m.prices)[at.quantity(j)];
+                let scale = m.tally(&m.prices)[at.consumer_surplus()].abs().max(q).max(1e-9);
+                prop_assert!((slope + q).abs() <= 1e-6 * scale,
+                    "vendor {j}: dCS/dp = {slope}, Q = {q}");
+            }
+        }
+
+        /// A price cut never lowers the surplus, in either mode, whatever the state.
+        #[test]
+        fn a_price_cut_never_lowers_the_surplus(
+            m in prop_oneof![markets(ChoiceMode::Expected), markets(ChoiceMode::Sample)],
+            j in 0usize..4,
+        ) {
+            let j = j % m.prices.len();
+            let at = TallyLayout::new(m.prices.len());
+            let before = m.tally(&m.prices)[at.consumer_surplus()];
+            let mut lower = m.prices.clone();
+            lower[j] *= 0.8;
+            let after = m.tally(&lower)[at.consumer_surplus()];
+            prop_assert!(after >= before - 1e-12 * before.abs(), "{before} -> {after}");
+        }
+    }
 }

@@ -64,6 +64,18 @@ impl VolumeForm for IsoelasticVolume {
         }
     }
 
+    /// F(p) = p·k below the saturation price (k = factor(saturation)), and above it
+    /// sat·k + ∫_sat^p (t/ref)^−ε dt = sat·k·(1 + L·exprel((1 − ε)·L)) with L = ln(p/sat), which
+    /// is sat·k·(1 + ln(p/sat)) at ε = 1 and has no cancellation near it.
+    fn price_integral(&self, p: f64) -> f64 {
+        let k = self.factor(self.saturation);
+        if p <= self.saturation {
+            return p * k;
+        }
+        let l = crate::numerics::ln_fast(p / self.saturation);
+        self.saturation * k * (1.0 + l * crate::numerics::exprel((1.0 - self.elasticity) * l))
+    }
+
     /// Zero where the area is unbounded (ε <= 1).
     fn surplus(&self, p: f64) -> f64 {
         if self.elasticity <= 1.0 {
@@ -108,5 +120,37 @@ mod tests {
         // ∫_0.2^∞ of min(t, 0.5)-saturated t^-2: 4 × 0.3 + 1/0.5 = 3.2.
         assert!((d.surplus(0.2) - 3.2).abs() < 1e-12);
         assert!((d.surplus(2.0) - 0.5).abs() < 1e-12);
+    }
+
+    /// F(p) = ∫₀ᵖ factor: against a fine numerical integral, for elasticities below, at and
+    /// above 1; and F' = factor.
+    #[test]
+    fn price_integral_is_the_integral_of_the_volume_factor() {
+        for elasticity in [0.5, 0.999_999, 1.0, 1.000_001, 1.3, 3.0] {
+            let d = IsoelasticVolume {
+                elasticity,
+                reference: 2.0,
+                saturation: 0.05,
+            };
+            let mut area = 0.0;
+            let (mut t, dt) = (0.0, 1e-5);
+            for p in [0.01, 0.05, 0.3, 1.0, 7.5] {
+                // Midpoint rule from the last price to this one.
+                while t + dt <= p {
+                    area += d.factor(t + 0.5 * dt) * dt;
+                    t += dt;
+                }
+                area += d.factor(0.5 * (t + p)) * (p - t);
+                t = p;
+                let f = d.price_integral(p);
+                assert!(
+                    (f - area).abs() < 1e-6 * area,
+                    "ε {elasticity}, p {p}: {f} vs {area}"
+                );
+                let h = 1e-6 * p;
+                let slope = (d.price_integral(p + h) - d.price_integral(p - h)) / (2.0 * h);
+                assert!((slope - d.factor(p)).abs() < 1e-6 * d.factor(p), "F'({p})");
+            }
+        }
     }
 }

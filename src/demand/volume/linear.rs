@@ -45,6 +45,15 @@ impl VolumeForm for LinearVolume {
         }
     }
 
+    /// F(p) = p − p²/(2·choke) below the choke price, choke/2 above it (no volume, no charge).
+    fn price_integral(&self, p: f64) -> f64 {
+        if p < self.choke {
+            p * (1.0 - 0.5 * p / self.choke)
+        } else {
+            0.5 * self.choke
+        }
+    }
+
     /// The triangle ½·(choke − p)·(1 − p/choke).
     fn surplus(&self, p: f64) -> f64 {
         if p < self.choke {
@@ -68,5 +77,13 @@ mod tests {
         // Surplus: triangle 0.5 × (200 − 105) × 475.
         assert!((1000.0 * d.surplus(105.0) - 22_562.5).abs() < 1e-9);
         assert_eq!(1000.0 * d.factor_slope(105.0), -5.0);
+        // F(105) = 105 − 105²/400 = 77.4375; above the choke F is choke/2 = 100.
+        assert!((d.price_integral(105.0) - 77.4375).abs() < 1e-12);
+        assert_eq!(d.price_integral(250.0), 100.0);
+        assert_eq!(d.price_integral(0.0), 0.0);
+        // F(p) + surplus(p) is the whole area under the curve, whatever the price.
+        for p in [0.0, 30.0, 105.0, 199.0] {
+            assert!((d.price_integral(p) + d.surplus(p) - 100.0).abs() < 1e-9);
+        }
     }
 }

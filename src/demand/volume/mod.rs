@@ -30,6 +30,11 @@ pub trait VolumeForm: Sized {
     fn factor(&self, p: f64) -> f64;
     /// d factor / dp at `p`.
     fn factor_slope(&self, p: f64) -> f64;
+    /// F(p) = ∫₀ᵖ factor(t) dt, USD per Mtok per unit of base volume: what the choice utility
+    /// charges for price `p` (α·F(p)), so that the volume a customer buys, base·factor(p), is
+    /// exactly minus the derivative of its surplus in the price (Roy's identity). F(p) = p
+    /// for fixed volume.
+    fn price_integral(&self, p: f64) -> f64;
     /// Marshallian surplus per unit of base volume at price `p`: the area under the demand
     /// curve above `p`, USD per round (0 where undefined or unbounded).
     fn surplus(&self, p: f64) -> f64;
@@ -79,6 +84,14 @@ macro_rules! volume_forms {
             pub fn factor_slope(&self, p: f64) -> f64 {
                 match self {
                     $(VolumeDemand::$variant(f) => f.factor_slope(p),)*
+                }
+            }
+
+            /// F(p) = ∫₀ᵖ factor(t) dt: what the choice utility charges for price `p`, per unit
+            /// of α (USD per Mtok per unit of base volume).
+            pub fn price_integral(&self, p: f64) -> f64 {
+                match self {
+                    $(VolumeDemand::$variant(f) => f.price_integral(p),)*
                 }
             }
 

@@ -10,7 +10,9 @@ mod vendor;
 
 pub use segment::{ChoiceSpec, GrowthSpec, SegmentSpec};
 pub use sweep::{OrderedMap, RangeSpec, SampleMethod, SampleSpec, SweepSpec};
-pub use vendor::{CapacitySpec, FinancesSpec, OpenWeightSpec, VendorSpec};
+pub use vendor::{
+    CapacitySpec, DEFAULT_SERVING_COST_SHARE, FinancesSpec, OpenWeightSpec, VendorSpec,
+};
 
 pub use crate::cost::compute::{ComputeCostSpec, LearningSpec};
 pub use crate::cost::{CostSpec, ModelSpec};

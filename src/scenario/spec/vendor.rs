@@ -47,7 +47,25 @@ pub struct CapacitySpec {
     /// Mtok per round.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mtok_per_round: Option<f64>,
+    /// The GPUs are the vendor's own (bought or on long contracts): their hours are a fixed
+    /// cost every round, used or idle, and serving a token costs only what it adds. Needs
+    /// `gpus`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub owned: bool,
+    /// With `owned`: the share of the rented per-token cost that serving on the fleet still
+    /// costs (energy, operations), in [0, 1]. Default 0.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serving_cost_share: Option<f64>,
 }
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Default share of the rented per-token cost that serving on an owned fleet still costs: an
+/// H100 draws about 0.7 kW, about 1 kW with cooling, some $0.10 an hour at US industrial power
+/// prices, plus operations, against a $2–3 rental (an assumption, not a published figure).
+pub const DEFAULT_SERVING_COST_SHARE: f64 = 0.1;
 
 fn is_zero(x: &u32) -> bool {
     *x == 0
@@ -67,6 +85,10 @@ pub struct FinancesSpec {
     /// vendors present from the start; default: it was sunk before the run).
     #[serde(default)]
     pub charge_initial_training: bool,
+    /// Exit after this many consecutive rounds whose revenue (with per-token subsidies) does not
+    /// cover the variable cost, whatever the cash (None: never for that reason).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_after_losses: Option<u32>,
 }
 
 impl Default for FinancesSpec {
@@ -75,6 +97,7 @@ impl Default for FinancesSpec {
             cash: None,
             operating_cost: 0.0,
             charge_initial_training: false,
+            exit_after_losses: None,
         }
     }
 }

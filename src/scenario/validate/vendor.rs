@@ -37,6 +37,29 @@ pub(super) fn check_vendor(v: &VendorSpec, p: &str, c: &mut Checker) {
                 "give `gpus` or `mtok_per_round` (leave `capacity` out for unlimited)",
             );
         }
+        if cap.owned && cap.gpus.is_none() {
+            c.fail(
+                &format!("{p}.capacity.owned"),
+                "an owned fleet is a number of GPUs: give `gpus` (and `compute` costs)",
+            );
+        }
+        if let Some(share) = cap.serving_cost_share {
+            c.probability(&format!("{p}.capacity.serving_cost_share"), share);
+            if !cap.owned {
+                c.fail(
+                    &format!("{p}.capacity.serving_cost_share"),
+                    "only an owned fleet (`owned: true`) has a serving cost share",
+                );
+            }
+        }
+    }
+    if let Some(n) = v.finances.exit_after_losses
+        && n == 0
+    {
+        c.fail(
+            &format!("{p}.finances.exit_after_losses"),
+            "must be at least 1 (rounds of losses before the vendor exits)",
+        );
     }
     if let Some(ow) = &v.open_weight {
         c.range(

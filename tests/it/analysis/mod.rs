@@ -63,6 +63,7 @@ pub(crate) fn handmade(run_id: u64, rows: &[Row], cs: f64) -> Panels {
                 fixed_cost: 0.0,
                 training_cost: 0.0,
                 subsidy: 0.0,
+                compute_subsidy: 0.0,
                 profit: revenue - mc * q,
                 cash: None,
                 active: price.is_some(),
@@ -91,7 +92,10 @@ pub(crate) fn handmade(run_id: u64, rows: &[Row], cs: f64) -> Panels {
             volume_mtok: volume,
             consumer_surplus: cs,
             producer_surplus: ps,
+            public_spending: 0.0,
             welfare: cs + ps,
+            fixed_costs: 0.0,
+            welfare_net_of_fixed_costs: cs + ps,
         });
     }
     p
