@@ -37,6 +37,11 @@ pub struct Benchmarks {
     pub nash: Option<Benchmark>,
     /// Joint-profit maximisation.
     pub joint: Option<Benchmark>,
+    /// Where switching costs or inertia hold buyers: the Bertrand-Nash prices of the round's
+    /// actual demand, given buyers' current options (the frictionless benchmarks above treat
+    /// every buyer as choosing afresh).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round_nash: Option<Benchmark>,
 }
 
 fn evaluate<M: DemandModel>(
@@ -122,7 +127,28 @@ pub fn solve_benchmarks<M: DemandModel>(
         monopoly_prices,
         nash,
         joint,
+        round_nash: None,
     }
+}
+
+/// The Bertrand-Nash benchmark of another demand model of the same market (the round's demand
+/// with lock-in), with the same costs, capacities, floors and open-weight hosts at cost.
+pub fn nash_benchmark<M: DemandModel>(
+    model: &M,
+    costs: &[f64],
+    offered: &[bool],
+    at_cost: &[bool],
+    capacities: &[Option<f64>],
+    floors: &[f64],
+) -> Option<Benchmark> {
+    let optimise: Vec<bool> = at_cost.iter().map(|a| !a).collect();
+    let start: Vec<f64> = costs
+        .iter()
+        .zip(at_cost)
+        .map(|(c, a)| if *a { *c } else { c * 1.5 + 1e-3 })
+        .collect();
+    nash_prices_above(model, costs, offered, &optimise, capacities, floors, &start)
+        .map(|s| evaluate(model, &s.prices, costs, offered, capacities, s.converged))
 }
 
 /// The benchmarks' industry profits over the collusion window: each round of the window against

@@ -10,11 +10,13 @@
 mod benchmarks;
 mod linear;
 mod oracle;
+mod round;
 mod solve;
 
-pub use benchmarks::{Benchmark, Benchmarks, CollusionWindow, solve_benchmarks};
+pub use benchmarks::{Benchmark, Benchmarks, CollusionWindow, nash_benchmark, solve_benchmarks};
 pub use linear::LinearSystem;
 pub use oracle::{AgentTraits, DemandOracle, SegmentDemand};
+pub use round::{AgentState, RoundDemand, SegmentFrictions};
 pub use solve::{
     best_response, joint_prices, joint_prices_above, maximise_unimodal, monopoly_price,
     nash_prices, nash_prices_above,

@@ -2,7 +2,7 @@
 
 use super::buyer::TraitDists;
 use crate::demand::{ChoiceMode, OfferBook, VolumeDemand};
-use crate::equilibrium::DemandOracle;
+use crate::equilibrium::{DemandOracle, RoundDemand};
 use bevy_ecs::prelude::*;
 
 /// Fixed facts about the run.
@@ -179,6 +179,10 @@ pub struct DemandView {
     pub oracle: Option<DemandOracle>,
     /// Buyer count the oracle's agents were drawn from.
     pub agents_seen: u32,
+    /// Whether a strategy prices against the round's demand (refreshed every round).
+    pub round_needed: bool,
+    /// The round's demand: buyers where they are, with switching costs and inertia.
+    pub round: Option<RoundDemand>,
 }
 
 /// What capacity did to demand this round.

@@ -1,8 +1,8 @@
 //! The benchmarks of a world's market in its current round, and over the collusion window.
 
-use crate::equilibrium::{Benchmarks, DemandOracle, solve_benchmarks};
+use crate::equilibrium::{Benchmark, Benchmarks, DemandOracle, nash_benchmark, solve_benchmarks};
 use crate::model::*;
-use crate::systems::demand_oracle;
+use crate::systems::{demand_oracle, has_frictions, round_demand};
 use bevy_ecs::prelude::*;
 
 /// The last market solved and its benchmarks: a round whose market is the same (costs, floors,
@@ -114,4 +114,26 @@ pub fn market_benchmarks(world: &mut World, max_agents: usize) -> Benchmarks {
         &caps,
         &floors,
     )
+}
+
+/// Where switching costs or inertia hold buyers, the Bertrand-Nash benchmark of the round's
+/// actual demand given buyers' current options (None without such frictions).
+pub fn round_nash(world: &mut World, max_agents: usize) -> Option<Benchmark> {
+    if !has_frictions(world.resource::<SegmentBook>()) {
+        return None;
+    }
+    let demand = round_demand(world, max_agents);
+    let board = world.resource::<MarketBoard>().clone();
+    let caps = capacities(world);
+    let policy = world.resource::<Policy>();
+    let costs: Vec<f64> = (0..board.names.len())
+        .map(|j| policy.net_marginal_cost(j, board.marginal_cost[j]))
+        .collect();
+    let floors: Vec<f64> = (0..board.names.len()).map(|j| policy.floor(j)).collect();
+    let at_cost: Vec<bool> = board
+        .self_host_multiple
+        .iter()
+        .map(Option::is_some)
+        .collect();
+    nash_benchmark(&demand, &costs, &board.active, &at_cost, &caps, &floors)
 }

@@ -6,7 +6,7 @@ mod learners;
 mod spec;
 mod world;
 
-pub use benchmarks::{BenchmarkCache, market_benchmarks};
+pub use benchmarks::{BenchmarkCache, market_benchmarks, round_nash};
 pub use learners::{learners_game, train};
 pub use spec::{RunSpec, SegmentPlan, VendorPlan};
 
@@ -124,14 +124,19 @@ impl Simulation {
                 continue;
             }
             if self.first_benchmarks && first && r == 0 && self.rounds > 1 {
-                benchmarks.push(cache.of(&mut self.world, 0));
+                let mut b = cache.of(&mut self.world, 0);
+                b.round_nash = round_nash(&mut self.world, DemandOracle::DEFAULT_MAX_AGENTS);
+                benchmarks.push(b);
             }
             if r >= window_first {
                 window.push(cache.of(&mut self.world, r));
             }
         }
         let collusion_window = (!window.is_empty()).then(|| CollusionWindow::of(&window));
-        if let Some(last) = window.pop() {
+        if let Some(mut last) = window.pop() {
+            if self.first_benchmarks {
+                last.round_nash = round_nash(&mut self.world, DemandOracle::DEFAULT_MAX_AGENTS);
+            }
             benchmarks.push(last);
         }
         let agents = self.world.resource::<NextBuyerId>().0 as u64;

@@ -23,7 +23,7 @@ pub fn build_world(spec: &RunSpec, run_id: u64) -> World {
     world.insert_resource(OutsideOption {
         self_host: spec.self_host.clone(),
     });
-    let needs_demand = spawn_vendors(&mut world, spec);
+    let (needs_demand, needs_round) = spawn_vendors(&mut world, spec);
     let agents = spawn_buyers(&mut world, spec);
     world.insert_resource(NextBuyerId(agents));
     world.insert_resource(Offers::default());
@@ -39,13 +39,15 @@ pub fn build_world(spec: &RunSpec, run_id: u64) -> World {
     world.insert_resource(DemandView {
         oracle,
         agents_seen: agents,
+        round_needed: needs_round,
+        round: None,
     });
     world
 }
 
 /// Spawns the vendors and the public price board; returns whether a strategy needs the demand
-/// oracle.
-fn spawn_vendors(world: &mut World, spec: &RunSpec) -> bool {
+/// oracle, and whether one needs the round's demand.
+fn spawn_vendors(world: &mut World, spec: &RunSpec) -> (bool, bool) {
     let v = spec.vendors.len();
     let mut board = MarketBoard {
         names: spec.vendors.iter().map(|x| x.name.clone()).collect(),
@@ -57,7 +59,7 @@ fn spawn_vendors(world: &mut World, spec: &RunSpec) -> bool {
         marginal_cost: vec![0.0; v],
         self_host_multiple: spec.vendors.iter().map(|x| x.self_host_multiple).collect(),
     };
-    let mut needs_demand = false;
+    let (mut needs_demand, mut needs_round) = (false, false);
     let mut entities = Vec::with_capacity(v);
     for (index, plan) in spec.vendors.iter().enumerate() {
         let bundle = vendor_bundle(plan, index);
@@ -66,6 +68,7 @@ fn spawn_vendors(world: &mut World, spec: &RunSpec) -> bool {
         board.quality[index] = plan.quality;
         board.marginal_cost[index] = bundle.costs.marginal_cost_per_mtok;
         needs_demand |= bundle.pricing.0.needs_demand();
+        needs_round |= bundle.pricing.0.needs_round_demand();
         let mut e = world.spawn(bundle);
         if let Some(m) = plan.self_host_multiple {
             e.insert(OpenWeight {
@@ -76,7 +79,7 @@ fn spawn_vendors(world: &mut World, spec: &RunSpec) -> bool {
     }
     world.insert_resource(board);
     world.insert_resource(VendorEntities(entities));
-    needs_demand
+    (needs_demand, needs_round)
 }
 
 /// The components of a vendor at the start of a run.

@@ -32,4 +32,8 @@ impl PricingRule for AtCost {
     fn needs_demand(&self) -> bool {
         false
     }
+
+    fn needs_round_demand(&self) -> bool {
+        false
+    }
 }

@@ -6,6 +6,17 @@ use crate::check::Checker;
 use crate::equilibrium::{DemandModel, best_response};
 use serde::{Deserialize, Serialize};
 
+/// Which demand a best response is to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandBasis {
+    /// Buyers' expected demand as if each chose afresh (no switching costs or inertia).
+    #[default]
+    Frictionless,
+    /// The round's demand: buyers where they are, held by switching costs and inertia.
+    Round,
+}
+
 /// The `best_response` block.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -13,6 +24,13 @@ pub struct BestResponseSpec {
     /// Weight on the best response against the last price, in (0, 1] (1: jump to it).
     #[serde(default = "one")]
     pub smoothing: f64,
+    /// The demand it responds to (default `frictionless`).
+    #[serde(default, skip_serializing_if = "is_frictionless")]
+    pub demand: DemandBasis,
+}
+
+fn is_frictionless(d: &DemandBasis) -> bool {
+    *d == DemandBasis::Frictionless
 }
 
 fn one() -> f64 {
@@ -23,12 +41,23 @@ fn one() -> f64 {
 #[derive(Clone, Debug)]
 pub struct BestResponse {
     smoothing: f64,
+    demand: DemandBasis,
 }
 
 impl BestResponse {
-    /// Moves a fraction `smoothing` of the way from the last price to the best response.
-    pub fn new(smoothing: f64) -> Self {
-        Self { smoothing }
+    /// Moves a fraction `smoothing` of the way from the last price to the best response to the
+    /// `demand`.
+    pub fn new(smoothing: f64, demand: DemandBasis) -> Self {
+        Self { smoothing, demand }
+    }
+
+    /// The best response to `model` at rivals' last prices.
+    fn respond<M: DemandModel>(model: &M, ctx: &PricingContext) -> Option<f64> {
+        let mut offered = ctx.last_active.to_vec();
+        offered[ctx.me] = true;
+        let zeros = vec![0.0; ctx.last_prices.len()];
+        let curve = model.curve(ctx.me, ctx.last_prices, &zeros, &offered);
+        best_response(&curve, ctx.marginal_cost, ctx.capacity)
     }
 }
 
@@ -47,21 +76,19 @@ impl PricingRule for BestResponse {
     }
 
     fn build(spec: &BestResponseSpec) -> Self {
-        Self::new(spec.smoothing)
+        Self::new(spec.smoothing, spec.demand)
     }
 
     /// The profit-maximising price against the demand at rivals' last prices (rivals not in the
     /// market last round are absent); the last price if the best response is unbounded.
     fn price(&mut self, ctx: &PricingContext) -> f64 {
         let last = ctx.own_last_price();
-        let Some(demand) = ctx.demand else {
-            return last;
+        let br = match (self.demand, ctx.demand, ctx.round_demand) {
+            (DemandBasis::Frictionless, Some(d), _) => Self::respond(d, ctx),
+            (DemandBasis::Round, _, Some(d)) => Self::respond(d, ctx),
+            _ => return last,
         };
-        let mut offered = ctx.last_active.to_vec();
-        offered[ctx.me] = true;
-        let zeros = vec![0.0; ctx.last_prices.len()];
-        let curve = demand.curve(ctx.me, ctx.last_prices, &zeros, &offered);
-        match best_response(&curve, ctx.marginal_cost, ctx.capacity) {
+        match br {
             Some(br) if last > 0.0 && self.smoothing < 1.0 => last + self.smoothing * (br - last),
             Some(br) => br,
             None => last,
@@ -71,6 +98,10 @@ impl PricingRule for BestResponse {
     fn observe(&mut self, _obs: &Observation) {}
 
     fn needs_demand(&self) -> bool {
-        true
+        self.demand == DemandBasis::Frictionless
+    }
+
+    fn needs_round_demand(&self) -> bool {
+        self.demand == DemandBasis::Round
     }
 }

@@ -1,7 +1,7 @@
 //! What a strategy sees: last round's public prices and its own position when it sets a price,
 //! and its own outcome once the round is settled.
 
-use crate::equilibrium::DemandOracle;
+use crate::equilibrium::{DemandOracle, RoundDemand};
 use crate::rng::uniform_at;
 
 /// What a vendor knows when it sets this round's price.
@@ -27,6 +27,9 @@ pub struct PricingContext<'a> {
     pub rng_key: u64,
     /// The scenario's demand (present when a strategy needs it).
     pub demand: Option<&'a DemandOracle>,
+    /// The round's demand: buyers where they are, with their switching costs and inertia
+    /// (present when a strategy needs it).
+    pub round_demand: Option<&'a RoundDemand>,
 }
 
 impl PricingContext<'_> {
@@ -92,6 +95,7 @@ pub(crate) mod testing {
             rounds_in_market: round,
             rng_key: 12345 + round as u64,
             demand: None,
+            round_demand: None,
         }
     }
 }

@@ -46,6 +46,10 @@ impl PricingRule for CostPlus {
     fn needs_demand(&self) -> bool {
         false
     }
+
+    fn needs_round_demand(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -102,6 +102,10 @@ impl PricingRule for Edgeworth {
     fn needs_demand(&self) -> bool {
         false
     }
+
+    fn needs_round_demand(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

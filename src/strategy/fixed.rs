@@ -38,4 +38,8 @@ impl PricingRule for Fixed {
     fn needs_demand(&self) -> bool {
         false
     }
+
+    fn needs_round_demand(&self) -> bool {
+        false
+    }
 }

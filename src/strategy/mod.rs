@@ -9,7 +9,7 @@
 //! list at the bottom of this file: a new strategy is its file and one line there.
 
 mod at_cost;
-mod best_response;
+pub mod best_response;
 mod context;
 pub mod cost_plus;
 mod edgeworth;
@@ -47,8 +47,11 @@ pub trait PricingRule: Sized {
     fn price(&mut self, ctx: &PricingContext) -> f64;
     /// Learns from the settled round.
     fn observe(&mut self, obs: &Observation);
-    /// Whether it needs the scenario's demand in its context.
+    /// Whether it needs the scenario's frictionless demand in its context.
     fn needs_demand(&self) -> bool;
+    /// Whether it needs the round's demand (buyers as they are, locked in by switching costs
+    /// and inertia) in its context.
+    fn needs_round_demand(&self) -> bool;
 }
 
 macro_rules! strategies {
@@ -112,10 +115,17 @@ macro_rules! strategies {
                 }
             }
 
-            /// Whether it needs the scenario's demand in its context.
+            /// Whether it needs the scenario's frictionless demand in its context.
             pub fn needs_demand(&self) -> bool {
                 match self {
                     $(Strategy::$variant(s) => s.needs_demand(),)*
+                }
+            }
+
+            /// Whether it needs the round's demand in its context.
+            pub fn needs_round_demand(&self) -> bool {
+                match self {
+                    $(Strategy::$variant(s) => s.needs_round_demand(),)*
                 }
             }
 

@@ -77,6 +77,10 @@ impl PricingRule for Penetration {
     fn needs_demand(&self) -> bool {
         self.then.needs_demand()
     }
+
+    fn needs_round_demand(&self) -> bool {
+        self.then.needs_round_demand()
+    }
 }
 
 #[cfg(test)]

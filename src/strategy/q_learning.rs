@@ -197,6 +197,10 @@ impl PricingRule for QLearning {
     fn needs_demand(&self) -> bool {
         false
     }
+
+    fn needs_round_demand(&self) -> bool {
+        false
+    }
 }
 
 /// Index of the grid point nearest to `p`.

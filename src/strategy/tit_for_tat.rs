@@ -50,6 +50,10 @@ impl PricingRule for TitForTat {
     fn needs_demand(&self) -> bool {
         false
     }
+
+    fn needs_round_demand(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -61,6 +61,10 @@ impl PricingRule for Undercut {
     fn needs_demand(&self) -> bool {
         false
     }
+
+    fn needs_round_demand(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

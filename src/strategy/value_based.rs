@@ -199,6 +199,10 @@ impl PricingRule for ValueBased {
     fn needs_demand(&self) -> bool {
         false
     }
+
+    fn needs_round_demand(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub use choose::choose_offers;
 pub use costs::update_costs;
 pub use events::{apply_events, grow_segments};
 pub use learn::learn_from_outcomes;
-pub use oracle::{demand_oracle, refresh_demand_view};
+pub use oracle::{demand_oracle, has_frictions, refresh_demand_view, round_demand};
 pub use prices::{post_offers, set_prices};
 pub use record::{advance_clock, record_panels};
 pub use settle::settle_accounts;

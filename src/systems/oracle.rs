@@ -1,7 +1,10 @@
 //! The demand oracle of a world: the expected demand of its buyers, for the strategies that
 //! price against it (`best_response`), the benchmarks and the learners' game.
 
-use crate::equilibrium::{AgentTraits, DemandOracle, SegmentDemand};
+use crate::demand::ChoiceMode;
+use crate::equilibrium::{
+    AgentState, AgentTraits, DemandOracle, RoundDemand, SegmentDemand, SegmentFrictions,
+};
 use crate::model::*;
 use bevy_ecs::prelude::*;
 
@@ -40,6 +43,79 @@ pub fn demand_oracle(world: &mut World, max_agents: usize) -> DemandOracle {
     )
 }
 
+/// The demand of the round as buyers face it from where they are now (their options, switching
+/// costs and inertia), up to `max_agents` of them: for the static Nash prices of a market with
+/// lock-in and for `best_response` with `demand: round`.
+pub fn round_demand(world: &mut World, max_agents: usize) -> RoundDemand {
+    let v = world.resource::<MarketBoard>().names.len();
+    let stride = v + 1;
+    let book = world.resource::<SegmentBook>().clone();
+    let shares = std::mem::take(&mut world.resource_mut::<ExpectedShares>().0);
+    let mut q = world.query::<(BuyerTraits, &CurrentChoice)>();
+    let mut all: Vec<(u32, AgentState)> = Vec::new();
+    // Table order, as the choice stage reads the split of expected-mode agents.
+    for ((id, s, a, t, r, b), choice) in q.iter(world) {
+        let row = all.len();
+        let segment = s.0 as usize;
+        let options = match book.segments[segment].mode {
+            ChoiceMode::Expected => (0..stride)
+                .filter_map(|j| {
+                    let x = shares.get(row * stride + j).copied().unwrap_or(0.0);
+                    (x > 0.0).then_some((j, x))
+                })
+                .collect(),
+            ChoiceMode::Sample => match choice.0 {
+                CurrentChoice::NONE => Vec::new(),
+                CurrentChoice::OUTSIDE => vec![(v, 1.0)],
+                j => vec![(j as usize, 1.0)],
+            },
+        };
+        all.push((
+            id.0,
+            AgentState {
+                traits: AgentTraits {
+                    segment,
+                    alpha: a.0,
+                    theta: t.0,
+                    reservation: r.0,
+                    base: b.0,
+                },
+                options,
+            },
+        ));
+    }
+    world.resource_mut::<ExpectedShares>().0 = shares;
+    if !all.is_sorted_by_key(|x| x.0) {
+        all.sort_by_key(|x| x.0);
+    }
+    let agents: Vec<AgentState> = all.into_iter().map(|(_, a)| a).collect();
+    let frictions: Vec<SegmentFrictions> = book
+        .segments
+        .iter()
+        .map(|s| SegmentFrictions {
+            review: s.review,
+            penalty: s.penalty,
+        })
+        .collect();
+    let board = world.resource::<MarketBoard>();
+    RoundDemand::new(
+        &agents,
+        &segment_demand(&book),
+        &frictions,
+        max_agents,
+        &board.quality,
+        world.resource::<OutsideOption>().with_hosts(board),
+    )
+}
+
+/// Whether any segment's buyers are held by switching costs or inertia (so that the round's
+/// demand differs from the frictionless one).
+pub fn has_frictions(book: &SegmentBook) -> bool {
+    book.segments
+        .iter()
+        .any(|s| s.review < 1.0 || s.penalty < 1.0)
+}
+
 /// What the oracle needs of each segment.
 fn segment_demand(book: &SegmentBook) -> Vec<SegmentDemand> {
     book.segments
@@ -57,6 +133,14 @@ fn segment_demand(book: &SegmentBook) -> Vec<SegmentDemand> {
 /// when such a strategy is in the run): a new sample of agents when the population changed,
 /// otherwise fresh qualities, outside options and segment growth.
 pub fn refresh_demand_view(world: &mut World) {
+    if world
+        .get_resource::<DemandView>()
+        .is_some_and(|v| v.round_needed)
+    {
+        // Where buyers are changes every round.
+        let round = round_demand(world, DemandOracle::DEFAULT_MAX_AGENTS);
+        world.resource_mut::<DemandView>().round = Some(round);
+    }
     let needed = world
         .get_resource::<DemandView>()
         .is_some_and(|v| v.oracle.is_some());

@@ -47,6 +47,7 @@ pub fn set_prices(
                 v.index as u64,
             ),
             demand: view.oracle.as_ref(),
+            round_demand: view.round.as_ref(),
         };
         let mut p = pricing.0.price(&ctx);
         if let Some(floor) = policy.price_floor.get(v.index).copied().flatten() {

@@ -439,3 +439,73 @@ fn fixed_volume_outputs_are_unchanged() {
         );
     }
 }
+
+/// Two vendors whose buyers are locked in by switching costs and inertia.
+fn locked_in(strategy: &str) -> String {
+    format!(
+        "name: locked
+seed: 5
+rounds: 30
+outside_option:
+  self_host: {{ quality: 1.0, price: 2.0 }}
+vendors:
+  - {{ name: A, model: {{ quality: 2.0 }}, cost: {{ kind: linear, marginal: 0.5 }}, initial_price: 1.5, strategy: {strategy} }}
+  - {{ name: B, model: {{ quality: 1.8 }}, cost: {{ kind: linear, marginal: 0.4 }}, initial_price: 1.4, strategy: {strategy} }}
+segments:
+  - name: s
+    agents: 400
+    price_sensitivity: {{ dist: lognormal, mu: 0.3, sigma: 0.3 }}
+    quality_weight: {{ dist: uniform, low: 0.8, high: 1.2 }}
+    volume: {{ kind: linear, choke_price: 6 }}
+    choice: {{ mode: expected, switching_cost: 1.5, review_probability: 0.3 }}
+"
+    )
+}
+
+/// Where switching costs and inertia hold buyers, the manifest's benchmarks also give the Nash
+/// prices of the round's actual demand: less elastic than the frictionless one, so higher; and
+/// best responses to it (`demand: round`) price above best responses to the frictionless demand.
+#[test]
+fn lock_in_raises_the_nash_prices_of_the_rounds_demand() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("locked.yaml");
+    std::fs::write(&file, locked_in("{ kind: best_response }")).unwrap();
+    let out = dir.path().join("out");
+    crate::common::pricewar()
+        .args(["run", file.to_str().unwrap(), "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let last = m["benchmarks"].as_array().unwrap().last().unwrap();
+    let price = |b: &serde_json::Value, j: usize| b["prices"][j].as_f64().unwrap();
+    for j in 0..2 {
+        let (free, round) = (price(&last["nash"], j), price(&last["round_nash"], j));
+        assert!(
+            round > free,
+            "vendor {j}: round Nash {round} vs frictionless {free}"
+        );
+    }
+    let last_prices = |strategy: &str| {
+        let p = run(&scenario(&locked_in(strategy)));
+        let n = p.vendors.len();
+        [
+            p.vendors.price[n - 2].unwrap(),
+            p.vendors.price[n - 1].unwrap(),
+        ]
+    };
+    let free = last_prices("{ kind: best_response }");
+    let round = last_prices("{ kind: best_response, demand: round }");
+    assert!(
+        round[0] > free[0] && round[1] > free[1],
+        "{round:?} vs {free:?}"
+    );
+    // Without frictions there is no second benchmark.
+    let s = scenario(&locked_in("{ kind: fixed, price: 1 }").replace(
+        "switching_cost: 1.5, review_probability: 0.3",
+        "switching_cost: 0",
+    ));
+    let r = Simulation::new(&s, 0).run(|_| {});
+    assert!(r.benchmarks.iter().all(|b| b.round_nash.is_none()));
+}

@@ -123,6 +123,7 @@ pub fn json_value(report: &Report) -> Value {
         json!({
             "share_of_rounds": COLLUSION_WINDOW,
             "rounds": report.window.map(|(a, b)| json!([a, b])),
+            "benchmark": "frictionless",
         }),
     );
     o.insert("warnings".into(), json!(warnings(report)));

@@ -60,7 +60,7 @@ pub fn notes(report: &Report) -> Vec<String> {
         "Price index: volume-weighted price over vendors (USD/Mtok); start and end are the first and last rounds with sales; annualised decline = (start / end)^(rounds per year / rounds between them), so 4× means prices fall to a quarter each year.".to_string(),
         "HHI: Herfindahl-Hirschman index of vendors' volume shares (0-10,000). 2023 US merger guidelines: above 1,800 highly concentrated. 2010 guidelines: below 1,500 unconcentrated, 1,500-2,500 moderately, above 2,500 highly concentrated.".to_string(),
         "Lerner index: volume-weighted (price - marginal cost) / price over vendors with a positive price and sales; \"final round\" is the last round, \"mean over rounds\" the average of each round's index over rounds with sales.".to_string(),
-        "Surplus and welfare: summed over all rounds, USD; consumer surplus is the logit log-sum (with the outside option), producer surplus revenue minus variable cost.".to_string(),
+        "Surplus and welfare: summed over all rounds, USD; consumer surplus is the expected money-metric surplus of the logit (it obeys Roy's identity), producer surplus revenue plus per-token subsidies minus variable cost, welfare consumer plus producer surplus minus public spending.".to_string(),
     ];
     let pct = (COLLUSION_WINDOW * 100.0).round();
     if report.has_benchmarks {
@@ -69,7 +69,7 @@ pub fn notes(report: &Report) -> Vec<String> {
             .map(|(a, b)| format!(" (here rounds {a}-{b})"))
             .unwrap_or_default();
         n.push(format!(
-            "Collusion index Δ = (Π - Π_Nash) / (Π_joint - Π_Nash): Π is industry variable profit per round (revenue - variable cost) averaged over the last {pct}% of rounds, at least one{window}; 0 at Bertrand-Nash profits, 1 at joint-profit maximisation.{}",
+            "Collusion index Δ = (Π - Π_Nash) / (Π_joint - Π_Nash): Π is industry variable profit per round (revenue + per-token subsidies - variable cost) averaged over the last {pct}% of rounds, at least one{window}; Π_Nash and Π_joint are each of those rounds' own benchmarks, averaged alike: the frictionless Bertrand-Nash and joint-profit prices of buyers' expected demand as if every buyer chose afresh (without switching costs or inertia; manifest.json also holds round_nash, the Nash prices of the round's actual demand, where those apply); 0 at Bertrand-Nash profits, 1 at joint-profit maximisation.{}",
             if benchmarks_coincide(report) {
                 " It is left out (-) where the two benchmarks are within 0.1% of each other: with nothing between them to collude on, the index would only magnify noise."
             } else {
