@@ -509,3 +509,38 @@ fn lock_in_raises_the_nash_prices_of_the_rounds_demand() {
     let r = Simulation::new(&s, 0).run(|_| {});
     assert!(r.benchmarks.iter().all(|b| b.round_nash.is_none()));
 }
+
+/// Rationed volume is valued at the options it falls back to: buyers of a full vendor are worse
+/// off than with unlimited capacity, and better off than without the vendor at all.
+#[test]
+fn rationed_buyers_keep_the_surplus_of_their_fallback() {
+    for mode in ["expected", "sample"] {
+        let yaml = |capacity: &str, enters: u32| {
+            market("{ kind: linear, choke_price: 4.0 }", true, 1.2)
+                .replace(
+                    "strategy: { kind: fixed, price: 1.2 } }",
+                    &format!(
+                        "strategy: {{ kind: fixed, price: 1.2 }}{capacity}, enters_at: {enters} }}"
+                    ),
+                )
+                .replace(
+                    "choice: { mode: expected }",
+                    &format!("choice: {{ mode: {mode} }}"),
+                )
+        };
+        let cs0 = |y: String| surplus_and_quantity(&y).0[0];
+        let unlimited = cs0(yaml("", 0));
+        let (rationed, q) = surplus_and_quantity(&yaml(", capacity: { mtok_per_round: 50 }", 0));
+        let absent = cs0(yaml("", 1));
+        assert!(
+            q[0] <= 50.0 * (1.0 + 1e-9),
+            "{mode}: capacity binds: {}",
+            q[0]
+        );
+        assert!(
+            unlimited > rationed[0] && rationed[0] > absent,
+            "{mode}: {unlimited} > {} > {absent}",
+            rationed[0]
+        );
+    }
+}
