@@ -1,6 +1,6 @@
 //! `pricewar run`: one scenario, one run, panels written to Parquet.
 
-use crate::output::{self, Manifest, RowCounts};
+use crate::output::{Manifest, Panels, RowCounts, RunWriter, STREAM_ROWS};
 use crate::scenario;
 use crate::sim::{RunResult, Simulation};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -56,14 +56,36 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<PathBuf> {
     );
     bar.set_message(spec.name.clone());
     let started = Instant::now();
+    // Panels stream to their files as the run goes (under temporary names until it is over):
+    // memory stays bounded however many rounds it plays.
+    let source = opts.scenario.display().to_string();
+    let mut writer: Option<RunWriter> = None;
+    let checked = |panels: &Panels| {
+        panels
+            .check_finite()
+            .map_err(|e| anyhow::anyhow!("{source}: {e}"))
+    };
     let result = pool.install(|| {
         let sim = Simulation::new(&scenario, 0);
-        sim.run(|_| bar.inc(1))
-    });
+        sim.run_streaming(
+            |_| bar.inc(1),
+            STREAM_ROWS,
+            |panels: &mut Panels| -> anyhow::Result<()> {
+                checked(panels)?;
+                let w = match &mut writer {
+                    Some(w) => w,
+                    None => writer.insert(RunWriter::create(&out)?),
+                };
+                w.write(panels)?;
+                *panels = Panels::default();
+                Ok(())
+            },
+        )
+    })?;
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
 
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         pricewar_version: env!("CARGO_PKG_VERSION").to_string(),
         source_hash: env!("PRICEWAR_SOURCE_HASH").to_string(),
         scenario: spec.name.clone(),
@@ -72,29 +94,32 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<PathBuf> {
         rounds: spec.rounds,
         agents: result.agents,
         threads,
+        // Counted as the files are finished.
         rows: RowCounts {
-            vendors: result.panels.vendors.len(),
-            segments: result.panels.segments.len(),
-            market: result.panels.market.len(),
+            vendors: 0,
+            segments: 0,
+            market: 0,
         },
         wall_time_seconds: wall,
         benchmarks: result.benchmarks.clone(),
         collusion_window: result.collusion_window.clone(),
         learning: result.learning.clone(),
     };
-    result
-        .panels
-        .check_finite()
-        .map_err(|e| anyhow::anyhow!("{}: {e}", opts.scenario.display()))?;
-    output::write_run(&out, &result.panels, &scenario.to_yaml(), &manifest)?;
+    checked(&result.panels)?;
+    let writer = match writer {
+        Some(w) => w,
+        None => RunWriter::create(&out)?,
+    };
+    writer.finish(&result.panels, &scenario.to_yaml(), &mut manifest)?;
     tracing::info!(dir = %out.display(), seconds = wall, "run written");
     if !opts.quiet {
-        print_summary(&out, &result, spec.rounds, wall);
+        print_summary(&out, &result, &manifest.rows, spec.rounds, wall);
     }
     Ok(out)
 }
 
-fn print_summary(out: &Path, result: &RunResult, rounds: u32, wall: f64) {
+/// What `pricewar run` prints: the files, and the last round (whose rows the result holds).
+fn print_summary(out: &Path, result: &RunResult, rows: &RowCounts, rounds: u32, wall: f64) {
     let panels = &result.panels;
     println!(
         "wrote {} ({} rounds in {:.2} s)",
@@ -102,9 +127,9 @@ fn print_summary(out: &Path, result: &RunResult, rounds: u32, wall: f64) {
         rounds,
         wall
     );
-    println!("  vendors.parquet   {:>8} rows", panels.vendors.len());
-    println!("  segments.parquet  {:>8} rows", panels.segments.len());
-    println!("  market.parquet    {:>8} rows", panels.market.len());
+    println!("  vendors.parquet   {:>8} rows", rows.vendors);
+    println!("  segments.parquet  {:>8} rows", rows.segments);
+    println!("  market.parquet    {:>8} rows", rows.market);
     if let Some(l) = &result.learning {
         let gain = l.profit_gain.map_or("-".to_string(), |g| format!("{g:.3}"));
         let state = if l.converged {

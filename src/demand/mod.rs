@@ -5,6 +5,7 @@ pub mod ration;
 pub mod volume;
 
 pub use choice::{
-    BuyerRows, ChoiceMode, OfferBook, SegmentOffer, SegmentTally, TallyLayout, choose_all,
+    BuyerRows, ChoiceMode, Kernel, OfferBook, SegmentOffer, SegmentTally, TallyLayout, choose_all,
+    choose_all_on,
 };
 pub use volume::{VolumeDemand, VolumeSpec};

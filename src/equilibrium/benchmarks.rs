@@ -80,7 +80,8 @@ fn evaluate<M: DemandModel>(
 
 /// Solves the benchmarks of any demand model. Vendors marked `at_cost` (open-weight hosts, with no
 /// profit motive) are held at marginal cost; the others optimise, not below their `floors`
-/// (USD per Mtok by vendor; empty: none).
+/// (USD per Mtok by vendor; empty: none). `warm`, the benchmarks of an earlier market of the same
+/// vendors, gives the solvers their start (its Nash prices where it has them).
 #[allow(clippy::too_many_arguments)]
 pub fn solve_benchmarks<M: DemandModel>(
     model: &M,
@@ -92,12 +93,21 @@ pub fn solve_benchmarks<M: DemandModel>(
     at_cost: &[bool],
     capacities: &[Option<f64>],
     floors: &[f64],
+    warm: Option<&Benchmarks>,
 ) -> Benchmarks {
     let optimise: Vec<bool> = at_cost.iter().map(|a| !a).collect();
-    let start: Vec<f64> = costs
-        .iter()
-        .zip(at_cost)
-        .map(|(c, a)| if *a { *c } else { c * 1.5 + 1e-3 })
+    let last = |j: usize| {
+        warm.and_then(|b| b.nash.as_ref())
+            .filter(|n| n.prices.len() == costs.len())
+            .and_then(|n| n.prices[j])
+            .filter(|&p| p > costs[j])
+    };
+    let start: Vec<f64> = (0..costs.len())
+        .map(|j| match (at_cost[j], last(j)) {
+            (true, _) => costs[j],
+            (false, Some(p)) => p,
+            (false, None) => costs[j] * 1.5 + 1e-3,
+        })
         .collect();
     let nash_solution =
         nash_prices_above(model, costs, offered, &optimise, capacities, floors, &start);
@@ -169,15 +179,53 @@ pub struct CollusionWindow {
 impl CollusionWindow {
     /// The window of these benchmarks, one per round.
     pub fn of(rounds: &[Benchmarks]) -> Self {
-        let mean = |f: &dyn Fn(&Benchmarks) -> Option<f64>| -> Option<f64> {
-            let xs: Option<Vec<f64>> = rounds.iter().map(f).collect();
-            xs.map(|xs| xs.iter().sum::<f64>() / xs.len() as f64)
-        };
-        Self {
-            first_round: rounds.first().map_or(0, |b| b.round),
-            last_round: rounds.last().map_or(0, |b| b.round),
-            nash_profit: mean(&|b| b.nash.as_ref().map(|x| x.industry_profit)),
-            joint_profit: mean(&|b| b.joint.as_ref().map(|x| x.industry_profit)),
+        let mut sums = WindowSums::default();
+        for b in rounds {
+            sums.add(b);
         }
+        sums.window().unwrap_or(Self {
+            first_round: 0,
+            last_round: 0,
+            nash_profit: None,
+            joint_profit: None,
+        })
+    }
+}
+
+/// A [`CollusionWindow`] summed round by round, so that a long run keeps no round's benchmarks.
+#[derive(Clone, Debug, Default)]
+pub struct WindowSums {
+    rounds: Option<(u32, u32)>,
+    count: usize,
+    nash: Option<f64>,
+    joint: Option<f64>,
+}
+
+impl WindowSums {
+    /// Adds the next round's benchmarks.
+    pub fn add(&mut self, b: &Benchmarks) {
+        let first = self.rounds.map_or(b.round, |(f, _)| f);
+        let start = self.count == 0;
+        let sum = |acc: Option<f64>, x: Option<&Benchmark>| match (start, acc, x) {
+            (true, _, Some(x)) => Some(-0.0 + x.industry_profit),
+            (false, Some(acc), Some(x)) => Some(acc + x.industry_profit),
+            _ => None,
+        };
+        self.nash = sum(self.nash, b.nash.as_ref());
+        self.joint = sum(self.joint, b.joint.as_ref());
+        self.rounds = Some((first, b.round));
+        self.count += 1;
+    }
+
+    /// The window so far (None before its first round).
+    pub fn window(&self) -> Option<CollusionWindow> {
+        let (first_round, last_round) = self.rounds?;
+        let n = self.count as f64;
+        Some(CollusionWindow {
+            first_round,
+            last_round,
+            nash_profit: self.nash.map(|s| s / n),
+            joint_profit: self.joint.map(|s| s / n),
+        })
     }
 }

@@ -1,6 +1,6 @@
 //! Differentiated linear demand: q_i = A − B·p_i + D·Σ_{j≠i} p_j.
 
-use super::{DemandModel, OwnPoint, OwnPriceCurve};
+use super::{DemandModel, Foc, OwnPoint, OwnPriceCurve, Owners};
 
 /// The textbook differentiated linear demand system (symmetric).
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +42,41 @@ impl DemandModel for LinearSystem {
                 }
             })
             .collect()
+    }
+
+    /// g_j = q_j − B·m_j + D·Σ_{k≠j owned with j} m_k; constant Jacobian −2B on the diagonal,
+    /// D (1 + [same owner]) off it. None where some offered vendor's demand is clamped at 0.
+    fn foc(&self, prices: &[f64], costs: &[f64], offered: &[bool], owners: &Owners) -> Option<Foc> {
+        let v = self.vendors;
+        let mut residual = vec![0.0; v];
+        let mut jacobian = vec![0.0; v * v];
+        for j in (0..v).filter(|&j| offered[j]) {
+            let q = self.raw(j, prices, offered);
+            if q <= 0.0 {
+                return None;
+            }
+            let rivals: f64 = (0..v)
+                .filter(|&k| k != j && offered[k] && owners.same(j, k))
+                .map(|k| prices[k] - costs[k])
+                .sum();
+            residual[j] = q - self.own_slope * (prices[j] - costs[j]) + self.cross_slope * rivals;
+            for l in (0..v).filter(|&l| offered[l]) {
+                jacobian[j * v + l] = if l == j {
+                    -2.0 * self.own_slope
+                } else {
+                    self.cross_slope * (1.0 + f64::from(u8::from(owners.same(j, l))))
+                };
+            }
+        }
+        let own_slope = (0..v)
+            .map(|j| if offered[j] { -self.own_slope } else { 0.0 })
+            .collect();
+        Some(Foc {
+            residual,
+            jacobian,
+            own_slope,
+            own_slope_jacobian: vec![0.0; v * v],
+        })
     }
 
     fn curve(&self, i: usize, prices: &[f64], costs: &[f64], offered: &[bool]) -> LinearCurve {

@@ -9,17 +9,24 @@
 
 mod benchmarks;
 mod linear;
+mod newton;
 mod oracle;
+mod roots;
 mod round;
 mod solve;
 
-pub use benchmarks::{Benchmark, Benchmarks, CollusionWindow, nash_benchmark, solve_benchmarks};
+pub use benchmarks::{
+    Benchmark, Benchmarks, CollusionWindow, WindowSums, nash_benchmark, solve_benchmarks,
+};
 pub use linear::LinearSystem;
-pub use oracle::{AgentTraits, DemandOracle, SegmentDemand};
+pub use newton::{Foc, Owners, newton};
+pub use oracle::{AgentTraits, DemandOracle, SegmentDemand, sample};
+pub use roots::maximise_unimodal;
 pub use round::{AgentState, RoundDemand, SegmentFrictions};
 pub use solve::{
-    best_response, joint_prices, joint_prices_above, maximise_unimodal, monopoly_price,
-    nash_prices, nash_prices_above,
+    Solution, best_response, joint_prices, joint_prices_above, joint_prices_by_search,
+    monopoly_price, monopoly_price_by_search, nash_prices, nash_prices_above,
+    nash_prices_by_search,
 };
 
 /// The demand facing one vendor as its own price varies, the others held fixed.
@@ -65,4 +72,9 @@ pub trait DemandModel {
         costs: &[f64],
         offered: &[bool],
     ) -> Self::Curve<'a>;
+    /// The first-order conditions of every vendor's price at `prices` under `owners`, with their
+    /// analytic Jacobian (for [`newton`]); None where the model has none in closed form, or
+    /// where demand has mass points the derivatives miss (the solvers then use their
+    /// safeguarded search).
+    fn foc(&self, prices: &[f64], costs: &[f64], offered: &[bool], owners: &Owners) -> Option<Foc>;
 }

@@ -8,7 +8,7 @@
 //! it less elastic than the frictionless demand of [`super::DemandOracle`]).
 
 use super::oracle::{AgentTraits, SegmentDemand};
-use super::{DemandModel, OwnPoint, OwnPriceCurve};
+use super::{DemandModel, Foc, OwnPoint, OwnPriceCurve, Owners};
 use crate::numerics::exp_fast;
 
 /// What the round demand needs of a segment beyond its volume.
@@ -56,22 +56,23 @@ impl RoundDemand {
         quality: &[f64],
         self_host: Vec<(f64, f64)>,
     ) -> Self {
-        let n = agents.len();
-        let keep = max_agents.max(1);
-        let step = if n > keep {
-            n as f64 / keep as f64
-        } else {
-            1.0
-        };
-        let picks: Vec<usize> = if n > keep {
-            (0..keep).map(|k| (k as f64 * step) as usize).collect()
-        } else {
-            (0..n).collect()
-        };
-        let agents: Vec<Sampled> = picks
-            .into_iter()
-            .map(|ix| {
-                let a = &agents[ix];
+        let (picks, step) = super::sample(agents.len(), max_agents);
+        let sampled: Vec<AgentState> = picks.into_iter().map(|ix| agents[ix].clone()).collect();
+        Self::of_sample(&sampled, step, segments, frictions, quality, self_host)
+    }
+
+    /// The demand of a sample of agents (see [`super::sample`]) each standing for `step`.
+    pub fn of_sample(
+        sampled: &[AgentState],
+        step: f64,
+        segments: &[SegmentDemand],
+        frictions: &[SegmentFrictions],
+        quality: &[f64],
+        self_host: Vec<(f64, f64)>,
+    ) -> Self {
+        let agents: Vec<Sampled> = sampled
+            .iter()
+            .map(|a| {
                 let weight = a.traits.base * segments[a.traits.segment].represents * step;
                 (a.traits, weight, a.options.clone())
             })
@@ -186,6 +187,11 @@ impl DemandModel for RoundDemand {
             }
         }
         q
+    }
+
+    /// Not in closed form here (reviewers and locked-in buyers mix): the safeguarded search.
+    fn foc(&self, _: &[f64], _: &[f64], _: &[bool], _: &Owners) -> Option<Foc> {
+        None
     }
 
     fn curve<'a>(

@@ -1,125 +1,140 @@
-//! Buyer agents: one entity per agent, its traits drawn once at spawn.
-//!
-//! Each trait is a one-field component, transparent over its value, so that the choice stage
-//! reads a table's components as plain columns (`&[f64]`, `&[u32]`) without copying them.
+//! Buyer agents: a population of rows, one per agent, stored column by column (the choice stage
+//! reads them as slices, several agents at once). An agent's traits are drawn once, when it is
+//! added, from its own random stream.
 
 use crate::demand::BuyerRows;
 use crate::demand::choice::{NONE, OUTSIDE};
 use crate::dist::Dist;
 use crate::rng::{Purpose, Stream};
 use bevy_ecs::prelude::*;
-use bytemuck::TransparentWrapper;
+use rayon::prelude::*;
 
-macro_rules! trait_component {
-    ($(#[$doc:meta])* $name:ident($ty:ty)) => {
-        $(#[$doc])*
-        #[derive(Component, Clone, Copy, Debug, PartialEq)]
-        #[repr(transparent)]
-        pub struct $name(pub $ty);
-        // SAFETY: a `#[repr(transparent)]` struct with a single field has that field's layout.
-        unsafe impl TransparentWrapper<$ty> for $name {}
-    };
+/// The buyer agents of a run, as columns: 44 bytes an agent (plus, for `expected`-mode agents,
+/// their split over options in [`super::ExpectedShares`]).
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
+pub struct Buyers {
+    /// Sequential id (spawn order): keys the agent's random streams.
+    pub id: Vec<u32>,
+    /// Index of the agent's segment in [`super::SegmentBook`].
+    pub segment: Vec<u32>,
+    /// α: utility lost per USD/Mtok of price.
+    pub alpha: Vec<f64>,
+    /// θ: utility per point of quality.
+    pub theta: Vec<f64>,
+    /// Highest price the agent pays, USD per Mtok (infinite: no limit).
+    pub reservation: Vec<f64>,
+    /// Mtok per round per represented customer at the reference of the volume demand.
+    pub base: Vec<f64>,
+    /// The option the agent buys from: a vendor index, [`Buyers::OUTSIDE`] or [`Buyers::NONE`].
+    pub choice: Vec<u32>,
 }
 
-trait_component!(
-    /// Sequential id of an agent (spawn order); keys its random streams.
-    BuyerId(u32)
-);
-trait_component!(
-    /// Index of the agent's segment in [`super::SegmentBook`].
-    SegmentIndex(u32)
-);
-trait_component!(
-    /// α: utility lost per USD/Mtok of price.
-    PriceSensitivity(f64)
-);
-trait_component!(
-    /// θ: utility per point of quality.
-    QualityWeight(f64)
-);
-trait_component!(
-    /// Highest price the agent pays, USD per Mtok (infinite: no limit).
-    ReservationPrice(f64)
-);
-trait_component!(
-    /// Mtok per round per represented customer at the reference of the volume demand.
-    BaseVolume(f64)
-);
-trait_component!(
-    /// The option the agent buys from: a vendor index, [`CurrentChoice::OUTSIDE`] or
-    /// [`CurrentChoice::NONE`] (not yet chosen, or nothing available).
-    CurrentChoice(u32)
-);
+/// Agents drawn per parallel task when a segment is added.
+const DRAW_CHUNK: usize = 4096;
 
-impl CurrentChoice {
+impl Buyers {
     /// The outside option (not buying, or self-hosting).
     pub const OUTSIDE: u32 = OUTSIDE;
     /// No choice yet, or nothing the agent could buy.
     pub const NONE: u32 = NONE;
-}
 
-/// The components a buyer agent is spawned with.
-#[derive(Bundle, Clone, Copy, Debug)]
-pub struct BuyerBundle {
-    /// Id.
-    pub id: BuyerId,
-    /// Segment.
-    pub segment: SegmentIndex,
-    /// α.
-    pub alpha: PriceSensitivity,
-    /// θ.
-    pub theta: QualityWeight,
-    /// Reservation price.
-    pub reservation: ReservationPrice,
-    /// Base volume.
-    pub base: BaseVolume,
-    /// Current choice.
-    pub choice: CurrentChoice,
-}
-
-/// The traits of a buyer agent as a query: read as contiguous slices by the choice and rationing
-/// stages.
-pub type BuyerTraits = (
-    &'static BuyerId,
-    &'static SegmentIndex,
-    &'static PriceSensitivity,
-    &'static QualityWeight,
-    &'static ReservationPrice,
-    &'static BaseVolume,
-);
-
-/// The slices of one table of [`BuyerTraits`].
-pub type BuyerSlices<'a> = (
-    &'a [BuyerId],
-    &'a [SegmentIndex],
-    &'a [PriceSensitivity],
-    &'a [QualityWeight],
-    &'a [ReservationPrice],
-    &'a [BaseVolume],
-);
-
-/// One table's buyer traits as the plain columns the choice kernel reads.
-pub fn buyer_rows<'a>(
-    (id, segment, alpha, theta, reservation, base): BuyerSlices<'a>,
-) -> BuyerRows<'a> {
-    BuyerRows {
-        id: BuyerId::peel_slice(id),
-        segment: SegmentIndex::peel_slice(segment),
-        alpha: PriceSensitivity::peel_slice(alpha),
-        theta: QualityWeight::peel_slice(theta),
-        reservation: ReservationPrice::peel_slice(reservation),
-        base: BaseVolume::peel_slice(base),
+    /// Agents.
+    pub fn len(&self) -> usize {
+        self.id.len()
     }
-}
 
-/// Current choices as the plain column the choice kernel writes.
-pub fn choice_column(choices: &mut [CurrentChoice]) -> &mut [u32] {
-    CurrentChoice::peel_slice_mut(choices)
-}
+    /// True without agents.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
 
-/// Current choices as a plain column.
-pub fn choice_column_ref(choices: &[CurrentChoice]) -> &[u32] {
-    CurrentChoice::peel_slice(choices)
+    /// The id the next agent gets.
+    pub fn next_id(&self) -> u32 {
+        self.id.len() as u32
+    }
+
+    /// The traits as the columns the choice kernel reads.
+    pub fn rows(&self) -> BuyerRows<'_> {
+        BuyerRows {
+            id: &self.id,
+            segment: &self.segment,
+            alpha: &self.alpha,
+            theta: &self.theta,
+            reservation: &self.reservation,
+            base: &self.base,
+        }
+    }
+
+    /// The traits, and the current choices to update.
+    pub fn rows_and_choices(&mut self) -> (BuyerRows<'_>, &mut [u32]) {
+        (
+            BuyerRows {
+                id: &self.id,
+                segment: &self.segment,
+                alpha: &self.alpha,
+                theta: &self.theta,
+                reservation: &self.reservation,
+                base: &self.base,
+            },
+            &mut self.choice,
+        )
+    }
+
+    /// Adds `count` agents of segment `segment`, with the next ids, their traits drawn from
+    /// `traits` on their own streams (seed, buyer traits, id): in parallel chunks when `parallel`,
+    /// the same numbers either way.
+    pub fn add(
+        &mut self,
+        traits: &TraitDists,
+        segment: u32,
+        count: usize,
+        seed: u64,
+        parallel: bool,
+    ) {
+        let first = self.len();
+        let n = first + count;
+        self.id.extend(first as u32..n as u32);
+        self.segment.resize(n, segment);
+        self.choice.resize(n, NONE);
+        for col in [
+            &mut self.alpha,
+            &mut self.theta,
+            &mut self.reservation,
+            &mut self.base,
+        ] {
+            col.resize(n, 0.0);
+        }
+        let fill = |c: usize, a: &mut [f64], t: &mut [f64], r: &mut [f64], b: &mut [f64]| {
+            for k in 0..a.len() {
+                let id = (first + c * DRAW_CHUNK + k) as u64;
+                (a[k], t[k], r[k], b[k]) = draw(traits, id, seed);
+            }
+        };
+        let (a, t, r, b) = (
+            &mut self.alpha[first..],
+            &mut self.theta[first..],
+            &mut self.reservation[first..],
+            &mut self.base[first..],
+        );
+        if parallel {
+            a.par_chunks_mut(DRAW_CHUNK)
+                .zip(t.par_chunks_mut(DRAW_CHUNK))
+                .zip(r.par_chunks_mut(DRAW_CHUNK))
+                .zip(b.par_chunks_mut(DRAW_CHUNK))
+                .enumerate()
+                .for_each(|(c, (((a, t), r), b))| fill(c, a, t, r, b));
+        } else {
+            for (c, (((a, t), r), b)) in a
+                .chunks_mut(DRAW_CHUNK)
+                .zip(t.chunks_mut(DRAW_CHUNK))
+                .zip(r.chunks_mut(DRAW_CHUNK))
+                .zip(b.chunks_mut(DRAW_CHUNK))
+                .enumerate()
+            {
+                fill(c, a, t, r, b);
+            }
+        }
+    }
 }
 
 /// The distributions a segment's agents draw their traits from.
@@ -135,10 +150,10 @@ pub struct TraitDists {
     pub base_volume_mtok: Dist,
 }
 
-/// A buyer agent of segment `segment` with id `id`: its traits come from the stream
-/// (seed, buyer traits, id), so they do not depend on when or on which thread it is spawned.
-pub fn spawn_buyer(traits: &TraitDists, segment: u32, id: u32, seed: u64) -> BuyerBundle {
-    let mut rng = Stream::new(seed, Purpose::BuyerTraits, 0, id as u64);
+/// The traits (α, θ, reservation price, base volume) of the agent with id `id`, from the stream
+/// (seed, buyer traits, id): they do not depend on when or on which thread it is drawn.
+pub fn draw(traits: &TraitDists, id: u64, seed: u64) -> (f64, f64, f64, f64) {
+    let mut rng = Stream::new(seed, Purpose::BuyerTraits, 0, id);
     let alpha = traits.price_sensitivity.sample(&mut rng);
     let theta = traits.quality_weight.sample(&mut rng);
     let reservation = traits
@@ -146,13 +161,5 @@ pub fn spawn_buyer(traits: &TraitDists, segment: u32, id: u32, seed: u64) -> Buy
         .as_ref()
         .map_or(f64::INFINITY, |d| d.sample(&mut rng));
     let base = traits.base_volume_mtok.sample(&mut rng);
-    BuyerBundle {
-        id: BuyerId(id),
-        segment: SegmentIndex(segment),
-        alpha: PriceSensitivity(alpha),
-        theta: QualityWeight(theta),
-        reservation: ReservationPrice(reservation),
-        base: BaseVolume(base),
-        choice: CurrentChoice(CurrentChoice::NONE),
-    }
+    (alpha, theta, reservation, base)
 }

@@ -124,10 +124,6 @@ pub struct ChoiceTally {
 #[derive(Resource, Clone, Debug, Default)]
 pub struct ExpectedShares(pub Vec<f64>);
 
-/// The id the next spawned buyer gets.
-#[derive(Resource, Clone, Copy, Debug, Default)]
-pub struct NextBuyerId(pub u32);
-
 /// How a run uses threads.
 #[derive(Resource, Clone, Copy, Debug)]
 pub struct Execution {

@@ -4,14 +4,15 @@
 
 pub mod files;
 pub mod panel;
+pub mod stream;
 
 pub use files::{
     Encoding, replace_atomically, temp_name, write_bytes_via, write_file, write_parquet,
     write_parquet_via,
 };
 pub use panel::*;
+pub use stream::{RunWriter, STREAM_ROWS};
 
-use files::io_err;
 use polars::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -99,47 +100,13 @@ pub struct RowCounts {
 }
 
 /// Writes a run's files into `dir` (created if needed): the three panels, `scenario.yaml` and
-/// `manifest.json`. Returns the paths written.
+/// `manifest.json` (its row counts those of `panels`). Returns the paths written.
 pub fn write_run(
     dir: &Path,
     panels: &Panels,
     resolved_yaml: &str,
     manifest: &Manifest,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    let build = |what: &str, r: PolarsResult<DataFrame>| {
-        r.map_err(|source| OutputError::Polars {
-            path: dir.join(what),
-            source,
-        })
-    };
-    // Build every frame before touching the filesystem.
-    let mut frames = [
-        (
-            "vendors.parquet",
-            build("vendors.parquet", vendors_frame(&panels.vendors))?,
-        ),
-        (
-            "segments.parquet",
-            build("segments.parquet", segments_frame(&panels.segments))?,
-        ),
-        (
-            "market.parquet",
-            build("market.parquet", market_frame(&panels.market))?,
-        ),
-    ];
-    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let mut written = Vec::new();
-    for (name, df) in frames.iter_mut() {
-        let path = dir.join(name);
-        write_parquet(df, &path)?;
-        written.push(path);
-    }
-    let path = dir.join("scenario.yaml");
-    write_file(&path, resolved_yaml.as_bytes())?;
-    written.push(path);
-    let path = dir.join("manifest.json");
-    let json = serde_json::to_string_pretty(manifest).expect("manifest serialises");
-    write_file(&path, json.as_bytes())?;
-    written.push(path);
-    Ok(written)
+    let mut manifest = manifest.clone();
+    RunWriter::create(dir)?.finish(panels, resolved_yaml, &mut manifest)
 }

@@ -203,6 +203,11 @@ pub struct Panels {
 }
 
 impl Panels {
+    /// Rows in the three panels together.
+    pub fn rows(&self) -> usize {
+        self.vendors.len() + self.segments.len() + self.market.len()
+    }
+
     /// Appends all rows of `other` (for sweeps gathering runs).
     pub fn append(&mut self, other: &mut Panels) {
         self.vendors.append(&mut other.vendors);

@@ -48,7 +48,7 @@ impl MarketKey {
                 .iter()
                 .map(|s| s.volume_scale)
                 .collect(),
-            agents: world.resource::<NextBuyerId>().0,
+            agents: world.resource::<Buyers>().next_id(),
         };
         MarketKey {
             capacities: capacities(world),
@@ -64,7 +64,8 @@ impl BenchmarkCache {
         let mut b = match &self.last {
             Some((k, b)) if *k == key => b.clone(),
             _ => {
-                let b = market_benchmarks(world, DemandOracle::DEFAULT_MAX_AGENTS);
+                let warm = self.last.as_ref().map(|(_, b)| b);
+                let b = market_benchmarks(world, DemandOracle::DEFAULT_MAX_AGENTS, warm);
                 self.last = Some((key, b.clone()));
                 b
             }
@@ -85,8 +86,13 @@ fn capacities(world: &mut World) -> Vec<Option<f64>> {
 }
 
 /// The benchmarks of a world's market in its current round: its vendors in the market, their
-/// current marginal costs and capacities, its buyers (up to `max_agents` of them).
-pub fn market_benchmarks(world: &mut World, max_agents: usize) -> Benchmarks {
+/// current marginal costs and capacities, its buyers (up to `max_agents` of them); the solvers
+/// start from `warm`, an earlier round's benchmarks, where given.
+pub fn market_benchmarks(
+    world: &mut World,
+    max_agents: usize,
+    warm: Option<&Benchmarks>,
+) -> Benchmarks {
     let oracle = demand_oracle(world, max_agents);
     let board = world.resource::<MarketBoard>().clone();
     let round = world.resource::<RoundClock>().round;
@@ -113,6 +119,7 @@ pub fn market_benchmarks(world: &mut World, max_agents: usize) -> Benchmarks {
         &at_cost,
         &caps,
         &floors,
+        warm,
     )
 }
 

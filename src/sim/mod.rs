@@ -10,7 +10,7 @@ pub use benchmarks::{BenchmarkCache, market_benchmarks, round_nash};
 pub use learners::{learners_game, train};
 pub use spec::{RunSpec, SegmentPlan, VendorPlan};
 
-use crate::equilibrium::{Benchmarks, CollusionWindow, DemandOracle};
+use crate::equilibrium::{Benchmarks, CollusionWindow, DemandOracle, WindowSums};
 use crate::learning::LearningReport;
 use crate::metrics::collusion_window_rounds;
 use crate::model::*;
@@ -105,7 +105,24 @@ impl Simulation {
     }
 
     /// Plays every remaining round, calling `on_round` after each, and returns the panels.
-    pub fn run(mut self, mut on_round: impl FnMut(u32)) -> RunResult {
+    pub fn run(self, on_round: impl FnMut(u32)) -> RunResult {
+        let never = |_: &mut Panels| -> Result<(), std::convert::Infallible> { Ok(()) };
+        match self.run_streaming(on_round, usize::MAX, never) {
+            Ok(result) => result,
+            Err(never) => match never {},
+        }
+    }
+
+    /// [`Simulation::run`] handing the panels to `flush` whenever they hold `rows` rows or more
+    /// at the start of a round (`flush` drains them: a long run's memory then stays bounded).
+    /// The rows of the last round are always in the result; the result holds the rows not
+    /// flushed. The first error of `flush` stops the run.
+    pub fn run_streaming<E>(
+        mut self,
+        mut on_round: impl FnMut(u32),
+        rows: usize,
+        mut flush: impl FnMut(&mut Panels) -> Result<(), E>,
+    ) -> Result<RunResult, E> {
         // The benchmarks of a round are those of its market as played: after its events,
         // entries, exits, costs and capacities (so computed once the round is over). Every
         // round of the collusion window gets its own (the same market is solved once).
@@ -114,10 +131,17 @@ impl Simulation {
         let window_first = self
             .rounds
             .saturating_sub(collusion_window_rounds(self.rounds));
-        let mut window = Vec::new();
+        let mut window = WindowSums::default();
+        let mut last = None;
         let first = self.round() == 0;
         while self.round() < self.rounds {
             let r = self.round();
+            {
+                let mut panels = self.world.resource_mut::<Panels>();
+                if panels.rows() >= rows {
+                    flush(&mut panels)?;
+                }
+            }
             self.step();
             on_round(r);
             if !self.benchmarks {
@@ -129,24 +153,26 @@ impl Simulation {
                 benchmarks.push(b);
             }
             if r >= window_first {
-                window.push(cache.of(&mut self.world, r));
+                let b = cache.of(&mut self.world, r);
+                window.add(&b);
+                last = Some(b);
             }
         }
-        let collusion_window = (!window.is_empty()).then(|| CollusionWindow::of(&window));
-        if let Some(mut last) = window.pop() {
+        let collusion_window: Option<CollusionWindow> = window.window();
+        if let Some(mut last) = last {
             if self.first_benchmarks {
                 last.round_nash = round_nash(&mut self.world, DemandOracle::DEFAULT_MAX_AGENTS);
             }
             benchmarks.push(last);
         }
-        let agents = self.world.resource::<NextBuyerId>().0 as u64;
+        let agents = self.world.resource::<Buyers>().len() as u64;
         let panels = self.world.remove_resource::<Panels>().unwrap_or_default();
-        RunResult {
+        Ok(RunResult {
             panels,
             agents,
             benchmarks,
             collusion_window,
             learning: self.learning,
-        }
+        })
     }
 }

@@ -8,7 +8,6 @@ use crate::model::*;
 use crate::output::Panels;
 use crate::systems::demand_oracle;
 use bevy_ecs::prelude::*;
-use rayon::prelude::*;
 
 /// The world of run `run_id` of `spec`, before round 0 (learners not yet trained).
 pub fn build_world(spec: &RunSpec, run_id: u64) -> World {
@@ -25,7 +24,6 @@ pub fn build_world(spec: &RunSpec, run_id: u64) -> World {
     });
     let (needs_demand, needs_round) = spawn_vendors(&mut world, spec);
     let agents = spawn_buyers(&mut world, spec);
-    world.insert_resource(NextBuyerId(agents));
     world.insert_resource(Offers::default());
     world.insert_resource(ChoiceTally::default());
     world.insert_resource(Panels::default());
@@ -131,20 +129,18 @@ fn vendor_bundle(plan: &VendorPlan, index: usize) -> VendorBundle {
     }
 }
 
-/// Spawns every segment's agents (traits drawn in parallel from their own streams) and the
+/// Adds every segment's agents (traits drawn in parallel from their own streams) and the
 /// segment book; returns the number of agents.
 fn spawn_buyers(world: &mut World, spec: &RunSpec) -> u32 {
-    let mut next_id = 0u32;
-    let mut bundles = Vec::with_capacity(spec.agents() as usize);
+    let mut buyers = Buyers::default();
     for (index, s) in spec.segments.iter().enumerate() {
-        let first = next_id;
-        next_id += s.agents;
-        let mut part: Vec<BuyerBundle> = Vec::new();
-        (first..next_id)
-            .into_par_iter()
-            .map(|id| spawn_buyer(&s.rules.traits, index as u32, id, spec.seed))
-            .collect_into_vec(&mut part);
-        bundles.append(&mut part);
+        buyers.add(
+            &s.rules.traits,
+            index as u32,
+            s.agents as usize,
+            spec.seed,
+            true,
+        );
     }
     let any_expected = spec
         .segments
@@ -152,14 +148,15 @@ fn spawn_buyers(world: &mut World, spec: &RunSpec) -> u32 {
         .any(|s| s.rules.mode == crate::demand::ChoiceMode::Expected);
     let stride = spec.vendors.len() + 1;
     let shares = if any_expected {
-        vec![0.0; bundles.len() * stride]
+        vec![0.0; buyers.len() * stride]
     } else {
         Vec::new()
     };
-    world.spawn_batch(bundles);
+    let agents = buyers.next_id();
+    world.insert_resource(buyers);
     world.insert_resource(SegmentBook {
         segments: spec.segments.iter().map(|s| s.rules.clone()).collect(),
     });
     world.insert_resource(ExpectedShares(shares));
-    next_id
+    agents
 }

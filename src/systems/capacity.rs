@@ -13,7 +13,7 @@ use bevy_ecs::prelude::*;
 /// pre-rationing values.
 #[allow(clippy::too_many_arguments)]
 pub fn clear_capacity(
-    buyers: Query<(BuyerTraits, &CurrentChoice)>,
+    buyers: Res<Buyers>,
     vendors: Query<(&Vendor, &Capacity)>,
     offers: Res<Offers>,
     book: Res<SegmentBook>,
@@ -72,37 +72,17 @@ pub fn clear_capacity(
             break;
         }
         steps.push(step);
-        out.fill(0.0);
-        let mut row0 = 0;
-        for (traits, choice) in buyers
-            .contiguous_iter()
-            .expect("buyer components are table-stored")
-        {
-            let rows = buyer_rows(traits);
-            let n = rows.len();
-            let stride = layout.options();
-            let alloc: &[f64] = if shares.0.is_empty() {
-                &[]
-            } else {
-                &shares.0[row0 * stride..(row0 + n) * stride]
-            };
-            let mut part = vec![0.0; out.len()];
-            ration_all(
-                rows,
-                choice_column_ref(choice),
-                alloc,
-                o,
-                &steps,
-                key,
-                &mut partials,
-                &mut part,
-                execution.parallel_buyers,
-            );
-            for (a, b) in out.iter_mut().zip(&part) {
-                *a += b;
-            }
-            row0 += n;
-        }
+        ration_all(
+            buyers.rows(),
+            &buyers.choice,
+            &shares.0,
+            o,
+            &steps,
+            key,
+            &mut partials,
+            &mut out,
+            execution.parallel_buyers,
+        );
         // Replace quantities and masses, value the rationed volume at its fallback; keep
         // switches and agent counts.
         let (t, n) = (&mut tally.values, layout.len());

@@ -7,7 +7,7 @@ use bevy_ecs::prelude::*;
 
 /// Every buyer agent chooses among this round's offers; the tally holds the result.
 pub fn choose_offers(
-    mut buyers: Query<(BuyerTraits, &mut CurrentChoice)>,
+    mut buyers: ResMut<Buyers>,
     offers: Res<Offers>,
     info: Res<RunInfo>,
     clock: Res<RoundClock>,
@@ -22,34 +22,15 @@ pub fn choose_offers(
         .values
         .resize(book.tally_len() * book.segments.len(), 0.0);
     let key = round_key(info.seed, Purpose::BuyerChoice, clock.round as u64);
-    let stride = book.n_vendors + 1;
-    let mut row0 = 0;
-    let mut table_tally = vec![0.0; tally.values.len()];
-    // Buyers share one component set, hence one table: one slice of each component.
-    for (traits, mut choice) in buyers
-        .contiguous_iter_mut()
-        .expect("buyer components are table-stored")
-    {
-        let rows = buyer_rows(traits);
-        let n = rows.len();
-        let alloc: &mut [f64] = if shares.0.is_empty() {
-            &mut []
-        } else {
-            &mut shares.0[row0 * stride..(row0 + n) * stride]
-        };
-        choose_all(
-            rows,
-            choice_column(choice.bypass_change_detection()),
-            alloc,
-            book,
-            key,
-            &mut tally.partials,
-            &mut table_tally,
-            execution.parallel_buyers,
-        );
-        for (t, x) in tally.values.iter_mut().zip(&table_tally) {
-            *t += x;
-        }
-        row0 += n;
-    }
+    let (rows, choice) = buyers.rows_and_choices();
+    choose_all(
+        rows,
+        choice,
+        &mut shares.0,
+        book,
+        key,
+        &mut tally.partials,
+        &mut tally.values,
+        execution.parallel_buyers,
+    );
 }

@@ -53,11 +53,10 @@ fn admit_entrants(world: &mut World, round: u32) {
 /// Grows every segment: its volume multiplier, and new agents drawn from its trait
 /// distributions (ids continue the sequence, so their draws do not depend on anything else).
 pub fn grow_segments(
-    mut commands: Commands,
     clock: Res<RoundClock>,
     info: Res<RunInfo>,
     mut book: ResMut<SegmentBook>,
-    mut next: ResMut<NextBuyerId>,
+    mut buyers: ResMut<Buyers>,
     mut shares: ResMut<ExpectedShares>,
     board: Res<MarketBoard>,
 ) {
@@ -70,12 +69,10 @@ pub fn grow_segments(
         seg.pending_agents += seg.agents_per_round;
         let whole = seg.pending_agents.floor();
         seg.pending_agents -= whole;
-        for _ in 0..whole as u64 {
-            let id = next.0;
-            next.0 += 1;
-            commands.spawn(spawn_buyer(&seg.traits, index as u32, id, info.seed));
+        if whole >= 1.0 {
+            buyers.add(&seg.traits, index as u32, whole as usize, info.seed, false);
             if !shares.0.is_empty() {
-                shares.0.extend(std::iter::repeat_n(0.0, stride));
+                shares.0.resize(buyers.len() * stride, 0.0);
             }
         }
     }

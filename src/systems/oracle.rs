@@ -3,7 +3,7 @@
 
 use crate::demand::ChoiceMode;
 use crate::equilibrium::{
-    AgentState, AgentTraits, DemandOracle, RoundDemand, SegmentDemand, SegmentFrictions,
+    AgentState, AgentTraits, DemandOracle, RoundDemand, SegmentDemand, SegmentFrictions, sample,
 };
 use crate::model::*;
 use bevy_ecs::prelude::*;
@@ -11,36 +11,30 @@ use bevy_ecs::prelude::*;
 /// The oracle of a world's current buyers (up to `max_agents` of them), qualities and outside
 /// option.
 pub fn demand_oracle(world: &mut World, max_agents: usize) -> DemandOracle {
-    let mut q = world.query::<BuyerTraits>();
-    let mut all: Vec<(u32, AgentTraits)> = q
-        .iter(world)
-        .map(|(id, s, a, t, r, b)| {
-            (
-                id.0,
-                AgentTraits {
-                    segment: s.0 as usize,
-                    alpha: a.0,
-                    theta: t.0,
-                    reservation: r.0,
-                    base: b.0,
-                },
-            )
-        })
-        .collect();
-    if !all.is_sorted_by_key(|x| x.0) {
-        all.sort_by_key(|x| x.0);
-    }
-    let agents: Vec<AgentTraits> = all.into_iter().map(|(_, a)| a).collect();
+    let buyers = world.resource::<Buyers>();
+    let (picks, step) = sample(buyers.len(), max_agents);
+    let agents: Vec<AgentTraits> = picks.into_iter().map(|k| traits_of(buyers, k)).collect();
     let book = world.resource::<SegmentBook>();
     let board = world.resource::<MarketBoard>();
     let outside = world.resource::<OutsideOption>();
-    DemandOracle::new(
+    DemandOracle::of_sample(
         &agents,
+        step,
         &segment_demand(book),
-        max_agents,
         &board.quality,
         outside.with_hosts(board),
     )
+}
+
+/// Row `k`'s traits.
+fn traits_of(b: &Buyers, k: usize) -> AgentTraits {
+    AgentTraits {
+        segment: b.segment[k] as usize,
+        alpha: b.alpha[k],
+        theta: b.theta[k],
+        reservation: b.reservation[k],
+        base: b.base[k],
+    }
 }
 
 /// The demand of the round as buyers face it from where they are now (their options, switching
@@ -49,46 +43,30 @@ pub fn demand_oracle(world: &mut World, max_agents: usize) -> DemandOracle {
 pub fn round_demand(world: &mut World, max_agents: usize) -> RoundDemand {
     let v = world.resource::<MarketBoard>().names.len();
     let stride = v + 1;
-    let book = world.resource::<SegmentBook>().clone();
-    let shares = std::mem::take(&mut world.resource_mut::<ExpectedShares>().0);
-    let mut q = world.query::<(BuyerTraits, &CurrentChoice)>();
-    let mut all: Vec<(u32, AgentState)> = Vec::new();
-    // Table order, as the choice stage reads the split of expected-mode agents.
-    for ((id, s, a, t, r, b), choice) in q.iter(world) {
-        let row = all.len();
-        let segment = s.0 as usize;
-        let options = match book.segments[segment].mode {
-            ChoiceMode::Expected => (0..stride)
-                .filter_map(|j| {
-                    let x = shares.get(row * stride + j).copied().unwrap_or(0.0);
-                    (x > 0.0).then_some((j, x))
-                })
-                .collect(),
-            ChoiceMode::Sample => match choice.0 {
-                CurrentChoice::NONE => Vec::new(),
-                CurrentChoice::OUTSIDE => vec![(v, 1.0)],
-                j => vec![(j as usize, 1.0)],
-            },
-        };
-        all.push((
-            id.0,
-            AgentState {
-                traits: AgentTraits {
-                    segment,
-                    alpha: a.0,
-                    theta: t.0,
-                    reservation: r.0,
-                    base: b.0,
+    let book = world.resource::<SegmentBook>();
+    let buyers = world.resource::<Buyers>();
+    let shares = &world.resource::<ExpectedShares>().0;
+    let (picks, step) = sample(buyers.len(), max_agents);
+    let agents: Vec<AgentState> = picks
+        .into_iter()
+        .map(|k| {
+            let traits = traits_of(buyers, k);
+            let options = match book.segments[traits.segment].mode {
+                ChoiceMode::Expected => (0..stride)
+                    .filter_map(|j| {
+                        let x = shares.get(k * stride + j).copied().unwrap_or(0.0);
+                        (x > 0.0).then_some((j, x))
+                    })
+                    .collect(),
+                ChoiceMode::Sample => match buyers.choice[k] {
+                    Buyers::NONE => Vec::new(),
+                    Buyers::OUTSIDE => vec![(v, 1.0)],
+                    j => vec![(j as usize, 1.0)],
                 },
-                options,
-            },
-        ));
-    }
-    world.resource_mut::<ExpectedShares>().0 = shares;
-    if !all.is_sorted_by_key(|x| x.0) {
-        all.sort_by_key(|x| x.0);
-    }
-    let agents: Vec<AgentState> = all.into_iter().map(|(_, a)| a).collect();
+            };
+            AgentState { traits, options }
+        })
+        .collect();
     let frictions: Vec<SegmentFrictions> = book
         .segments
         .iter()
@@ -98,11 +76,11 @@ pub fn round_demand(world: &mut World, max_agents: usize) -> RoundDemand {
         })
         .collect();
     let board = world.resource::<MarketBoard>();
-    RoundDemand::new(
+    RoundDemand::of_sample(
         &agents,
-        &segment_demand(&book),
+        step,
+        &segment_demand(book),
         &frictions,
-        max_agents,
         &board.quality,
         world.resource::<OutsideOption>().with_hosts(board),
     )
@@ -147,7 +125,7 @@ pub fn refresh_demand_view(world: &mut World) {
     if !needed {
         return;
     }
-    let agents = world.resource::<NextBuyerId>().0;
+    let agents = world.resource::<Buyers>().next_id();
     if world.resource::<DemandView>().agents_seen != agents {
         let oracle = demand_oracle(world, DemandOracle::DEFAULT_MAX_AGENTS);
         let mut view = world.resource_mut::<DemandView>();

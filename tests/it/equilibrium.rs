@@ -31,6 +31,7 @@ fn logit_benchmarks() -> (pricewar::equilibrium::Benchmarks, Vec<f64>) {
         &[false; 3],
         &[None; 3],
         &[],
+        None,
     );
     (b, costs)
 }

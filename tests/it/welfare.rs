@@ -394,7 +394,9 @@ pub const MARKET_COLUMNS: [&str; 10] = [
 ];
 
 /// Fixed volume gives F(p) = p: the Calvano run writes exactly what it wrote before integrable
-/// demand (digests of its panels' columns then), and the textbook run (linear volume, one vendor,
+/// demand (digests of its panels' columns then; renewed when its Nash and joint-profit prices,
+/// which place the learners' price grid, came to be solved by Newton's method, which moves them
+/// in the last bits), and the textbook run (linear volume, one vendor,
 /// no outside option) its prices, quantities and accounts; its consumer surplus is now the
 /// log-sum plus the area at price 0, which for a lone vendor is the Marshallian surplus it
 /// reported before, to rounding.
@@ -418,7 +420,7 @@ fn fixed_volume_outputs_are_unchanged() {
             digest(&calvano.join("segments.parquet"), &SEGMENT_COLUMNS),
             digest(&calvano.join("market.parquet"), &MARKET_COLUMNS),
         ],
-        [0xdf93f1977161824e, 0x4492db13fb24a0ca, 0x33d665b4a4f4af26]
+        [0xf192fb1a14731db6, 0xf8b4b7c680f8fcc7, 0x3a5e6a03da9531aa]
     );
     let textbook = run_to("textbook");
     assert_eq!(

@@ -251,6 +251,32 @@ pub fn choose_all(
     tally: &mut [f64],
     parallel: bool,
 ) {
+    choose_all_on(
+        Kernel::best(),
+        rows,
+        choice,
+        alloc,
+        book,
+        key,
+        partials,
+        tally,
+        parallel,
+    );
+}
+
+/// [`choose_all`] on a given build of the kernel (every build gives the same bits).
+#[allow(clippy::too_many_arguments)]
+pub fn choose_all_on(
+    kernel: Kernel,
+    rows: BuyerRows,
+    choice: &mut [u32],
+    alloc: &mut [f64],
+    book: &OfferBook,
+    key: u64,
+    partials: &mut Vec<f64>,
+    tally: &mut [f64],
+    parallel: bool,
+) {
     let n_rows = rows.len();
     let tl = book.tally_len() * book.segments.len();
     assert_eq!(tally.len(), tl, "tally has one block per segment");
@@ -261,7 +287,7 @@ pub fn choose_all(
     let work = |c: usize, part: &mut [f64], ch: &mut [u32], al: &mut [f64]| {
         let lo = c * CHUNK;
         let hi = (lo + CHUNK).min(n_rows);
-        choose_chunk(rows.slice(lo, hi), ch, al, book, key, part);
+        choose_chunk(kernel, rows.slice(lo, hi), ch, al, book, key, part);
     };
     if !parallel {
         let mut alloc_chunks = alloc.chunks_mut(CHUNK * stride);
@@ -300,6 +326,7 @@ pub fn choose_all(
 /// arithmetic is the same IEEE operations in the same order (no fused multiply-add), so the
 /// results are identical to the baseline build, only faster.
 fn choose_chunk(
+    kernel: Kernel,
     rows: BuyerRows,
     choice: &mut [u32],
     alloc: &mut [f64],
@@ -307,23 +334,78 @@ fn choose_chunk(
     key: u64,
     tally: &mut [f64],
 ) {
-    SCRATCH_SPACE.with_borrow_mut(|s| {
+    SCRATCH_SPACE.with_borrow_mut(|s| match kernel {
         #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU supports AVX2, checked just above.
-                unsafe { choose_chunk_avx2(rows, choice, alloc, book, key, tally, s) };
-                return;
-            }
-        }
-        choose_chunk_impl(rows, choice, alloc, book, key, tally, s);
+        // SAFETY: `Kernel::Avx512` is only ever chosen where the CPU has these features.
+        Kernel::Avx512 => unsafe { choose_chunk_avx512(rows, choice, alloc, book, key, tally, s) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Kernel::Avx2Fma` is only ever chosen where the CPU has these features.
+        Kernel::Avx2Fma => unsafe { choose_chunk_avx2(rows, choice, alloc, book, key, tally, s) },
+        Kernel::Portable => choose_chunk_impl(rows, choice, alloc, book, key, tally, s),
     });
 }
 
-/// The same code compiled for AVX2 (closures do not inherit target features, so the scratch
+/// The builds of the choice kernel. Every one computes the same IEEE operations in the same
+/// order, with fused multiply-adds wherever the code says `mul_add` (an instruction where the
+/// CPU has FMA, a correctly rounded library call where it does not), so all give the same bits;
+/// they differ only in the vector unit the compiler may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    /// AVX-512 (F, DQ, VL) with FMA: eight doubles per instruction.
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+    /// AVX2 with FMA: four doubles per instruction.
+    #[cfg(target_arch = "x86_64")]
+    Avx2Fma,
+    /// The build for the target's baseline: SSE2 on x86-64 (with `mul_add` as a library call
+    /// unless the build enables FMA), NEON with FMA on aarch64.
+    Portable,
+}
+
+impl Kernel {
+    /// The builds this CPU can run, fastest first (the portable one always last).
+    pub fn available() -> Vec<Kernel> {
+        let mut k = Vec::new();
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx512f") && has!("avx512dq") && has!("avx512vl") && has!("fma") {
+                k.push(Kernel::Avx512);
+            }
+            if has!("avx2") && has!("fma") {
+                k.push(Kernel::Avx2Fma);
+            }
+        }
+        k.push(Kernel::Portable);
+        k
+    }
+
+    /// The fastest build this CPU can run (detected once).
+    pub fn best() -> Kernel {
+        static BEST: std::sync::OnceLock<Kernel> = std::sync::OnceLock::new();
+        *BEST.get_or_init(|| Kernel::available()[0])
+    }
+}
+
+/// The same code compiled for AVX-512 (closures do not inherit target features, so the scratch
 /// space is fetched by the caller and every loop lives in inlined functions).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
+unsafe fn choose_chunk_avx512(
+    rows: BuyerRows,
+    choice: &mut [u32],
+    alloc: &mut [f64],
+    book: &OfferBook,
+    key: u64,
+    tally: &mut [f64],
+    s: &mut Scratch,
+) {
+    choose_chunk_impl(rows, choice, alloc, book, key, tally, s);
+}
+
+/// The same code compiled for AVX2 with FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
 unsafe fn choose_chunk_avx2(
     rows: BuyerRows,
     choice: &mut [u32],

@@ -4,7 +4,7 @@ use super::{
     BuyerRows, NONE, OUTSIDE as OUTSIDE_OPTION, OfferBook, Scratch, SegmentOffer, can_keep,
     outside_utility,
 };
-use crate::numerics::{exp_fast, ln_fast};
+use crate::numerics::{exp_fma, ln_fast};
 use crate::rng::uniform_at;
 
 #[inline(always)]
@@ -61,7 +61,9 @@ pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSID
     } else {
         mx.fill(f64::NEG_INFINITY);
     }
-    // The utility of each agent's current option (for those who keep it without reviewing).
+    // The utility of each agent's current option (for those who keep it without reviewing; not
+    // needed when every agent reviews).
+    let keepers = seg.review < 1.0;
     for i in 0..m {
         ucur[i] = if cur[i] == OUTSIDE_OPTION {
             u0[i]
@@ -75,12 +77,14 @@ pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSID
         let vk = book.vendor[k];
         let row = &mut buf[k * m..(k + 1) * m];
         for i in 0..m {
-            let mut u = theta[i] * a - alpha[i] * c;
+            let mut u = theta[i].mul_add(a, -(alpha[i] * c));
             if RESERVE && p > res[i] {
                 u = f64::NEG_INFINITY;
             }
             row[i] = u;
-            ucur[i] = if cur[i] == vk { u } else { ucur[i] };
+            if keepers {
+                ucur[i] = if cur[i] == vk { u } else { ucur[i] };
+            }
             let m = mx[i];
             mx[i] = if u > m { u } else { m };
         }
@@ -99,7 +103,7 @@ pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSID
         let p = book.price[k];
         let row = &mut buf[k * m..(k + 1) * m];
         for i in 0..m {
-            let mut e = exp_fast(row[i] - mx[i]);
+            let mut e = exp_fma(row[i] - mx[i]);
             if RESERVE {
                 e = if p > res[i] { 0.0 } else { e };
             }
@@ -115,34 +119,22 @@ pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSID
     // penalised utilities for an agent that reviews, its current option's utility for one that
     // keeps it, the penalty-free log-sum for a new agent. The same expectation whatever the draw.
     let r = seg.review;
-    for i in 0..m {
-        let e0 = if OUTSIDE {
-            exp_fast(u0[i] - mx[i])
-        } else {
-            0.0
-        };
-        let e0p = if SWITCH && cur[i] != OUTSIDE_OPTION {
-            e0 * seg.penalty
-        } else {
-            e0
-        };
-        let total = run[i] + e0p;
-        let prev = cur[i];
-        let utility = if free[i] + e0 <= 0.0 {
-            f64::NAN // nothing to buy: no surplus (below)
-        } else if prev == NONE {
-            mx[i] + ln_fast(free[i] + e0)
-        } else if !can_keep(prev, book, res[i], OUTSIDE) || r == 1.0 {
-            mx[i] + ln_fast(total)
-        } else {
-            r * (mx[i] + ln_fast(total)) + (1.0 - r) * ucur[i]
-        };
-        cs[i] = if utility.is_nan() {
-            0.0
-        } else {
-            base[i] * utility / alpha[i] * seg.scale + base[i] * seg.surplus_at_zero
-        };
-        free[i] = total; // from here on: the total weight
+    let (scale, at_zero) = (seg.scale, seg.surplus_at_zero);
+    if !SWITCH && r == 1.0 {
+        // Everyone reviews, nothing penalised: the log-sum over every option, branch-free so
+        // that the loop runs over several agents at once.
+        for i in 0..m {
+            let e0 = if OUTSIDE { exp_fma(u0[i] - mx[i]) } else { 0.0 };
+            let total = run[i] + e0;
+            let safe = if total > 0.0 { total } else { 1.0 };
+            let value = base[i] * (mx[i] + ln_fast(safe)) / alpha[i] * scale + base[i] * at_zero;
+            cs[i] = if total > 0.0 { value } else { 0.0 };
+            free[i] = total; // from here on: the total weight
+        }
+    } else {
+        surplus_with_frictions::<SWITCH, OUTSIDE>(
+            rows, cur, book, seg, mx, u0, free, run, cs, ucur,
+        );
     }
     // One uniform per agent decides both whether it reviews and what it picks: u < r reviews
     // with u/r, u >= r stays (or, if it must move, picks with (u − r)/(1 − r)); both uniform.
@@ -217,4 +209,49 @@ pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSID
     t[at.consumer_surplus()] += (cs_sum[0] + cs_sum[1]) + (cs_sum[2] + cs_sum[3]);
     t[at.switches()] += extra[1] + extra[3];
     t[at.agents()] += m as f64;
+}
+
+/// The expected surplus of agents held by switching costs or inertia (see `sample_block`); sets
+/// `free` to each agent's total (penalised) weight.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn surplus_with_frictions<const SWITCH: bool, const OUTSIDE: bool>(
+    rows: BuyerRows,
+    cur: &[u32],
+    book: &OfferBook,
+    seg: &SegmentOffer,
+    mx: &[f64],
+    u0: &[f64],
+    free: &mut [f64],
+    run: &[f64],
+    cs: &mut [f64],
+    ucur: &[f64],
+) {
+    let (alpha, res, base) = (rows.alpha, rows.reservation, rows.base);
+    let r = seg.review;
+    for i in 0..rows.len() {
+        let e0 = if OUTSIDE { exp_fma(u0[i] - mx[i]) } else { 0.0 };
+        let e0p = if SWITCH && cur[i] != OUTSIDE_OPTION {
+            e0 * seg.penalty
+        } else {
+            e0
+        };
+        let total = run[i] + e0p;
+        let prev = cur[i];
+        let utility = if free[i] + e0 <= 0.0 {
+            f64::NAN // nothing to buy: no surplus (below)
+        } else if prev == NONE {
+            mx[i] + ln_fast(free[i] + e0)
+        } else if !can_keep(prev, book, res[i], OUTSIDE) || r == 1.0 {
+            mx[i] + ln_fast(total)
+        } else {
+            r * (mx[i] + ln_fast(total)) + (1.0 - r) * ucur[i]
+        };
+        cs[i] = if utility.is_nan() {
+            0.0
+        } else {
+            base[i] * utility / alpha[i] * seg.scale + base[i] * seg.surplus_at_zero
+        };
+        free[i] = total; // from here on: the total weight
+    }
 }

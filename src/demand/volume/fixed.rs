@@ -30,6 +30,10 @@ impl VolumeForm for FixedVolume {
         0.0
     }
 
+    fn factor_curvature(&self, _p: f64) -> f64 {
+        0.0
+    }
+
     /// F(p) = p: the customer pays p for each unit of a volume that does not respond.
     fn price_integral(&self, p: f64) -> f64 {
         p

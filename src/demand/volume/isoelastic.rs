@@ -64,6 +64,14 @@ impl VolumeForm for IsoelasticVolume {
         }
     }
 
+    fn factor_curvature(&self, p: f64) -> f64 {
+        if p > self.saturation {
+            self.elasticity * (self.elasticity + 1.0) * self.factor(p) / (p * p)
+        } else {
+            0.0
+        }
+    }
+
     /// F(p) = p·k below the saturation price (k = factor(saturation)), and above it
     /// sat·k + ∫_sat^p (t/ref)^−ε dt = sat·k·(1 + L·exprel((1 − ε)·L)) with L = ln(p/sat), which
     /// is sat·k·(1 + ln(p/sat)) at ε = 1 and has no cancellation near it.
@@ -108,6 +116,31 @@ mod tests {
         // Elasticity: d ln q / d ln p = −ε above saturation.
         let p = 3.0;
         assert!((d.factor_slope(p) * p / d.factor(p) + 1.1).abs() < 1e-12);
+    }
+
+    /// f'' = ε(ε + 1)·f/p² above saturation (q ∝ p^−ε), 0 on the flat part; against a central
+    /// difference of the closed-form slope.
+    #[test]
+    fn isoelastic_curvature_is_the_slope_of_the_slope() {
+        let d = IsoelasticVolume {
+            elasticity: 1.3,
+            reference: 2.0,
+            saturation: 0.5,
+        };
+        for p in [0.8, 2.0, 7.5] {
+            let h = 1e-5 * p;
+            let numeric = (d.factor_slope(p + h) - d.factor_slope(p - h)) / (2.0 * h);
+            let exact = 1.3 * 2.3 * (p / 2.0f64).powf(-1.3) / (p * p);
+            assert!(
+                (d.factor_curvature(p) - exact).abs() <= 1e-12 * exact,
+                "{p}"
+            );
+            assert!(
+                (numeric - exact).abs() <= 1e-6 * exact,
+                "{p}: {numeric} vs {exact}"
+            );
+        }
+        assert_eq!(d.factor_curvature(0.3), 0.0);
     }
 
     #[test]

@@ -45,6 +45,10 @@ impl VolumeForm for LinearVolume {
         }
     }
 
+    fn factor_curvature(&self, _p: f64) -> f64 {
+        0.0
+    }
+
     /// F(p) = p − p²/(2·choke) below the choke price, choke/2 above it (no volume, no charge).
     fn price_integral(&self, p: f64) -> f64 {
         if p < self.choke {

@@ -30,6 +30,8 @@ pub trait VolumeForm: Sized {
     fn factor(&self, p: f64) -> f64;
     /// d factor / dp at `p`.
     fn factor_slope(&self, p: f64) -> f64;
+    /// d² factor / dp² at `p` (Newton's method on the benchmarks' first-order conditions).
+    fn factor_curvature(&self, p: f64) -> f64;
     /// F(p) = ∫₀ᵖ factor(t) dt, USD per Mtok per unit of base volume: what the choice utility
     /// charges for price `p` (α·F(p)), so that the volume a customer buys, base·factor(p), is
     /// exactly minus the derivative of its surplus in the price (Roy's identity). F(p) = p
@@ -84,6 +86,13 @@ macro_rules! volume_forms {
             pub fn factor_slope(&self, p: f64) -> f64 {
                 match self {
                     $(VolumeDemand::$variant(f) => f.factor_slope(p),)*
+                }
+            }
+
+            /// d² factor / dp² at `p` (for Newton's method on first-order conditions).
+            pub fn factor_curvature(&self, p: f64) -> f64 {
+                match self {
+                    $(VolumeDemand::$variant(f) => f.factor_curvature(p),)*
                 }
             }
 
