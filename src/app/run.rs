@@ -77,7 +77,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<PathBuf> {
                     None => writer.insert(RunWriter::create(&out)?),
                 };
                 w.write(panels)?;
-                *panels = Panels::default();
+                panels.clear();
                 Ok(())
             },
         )

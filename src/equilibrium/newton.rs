@@ -105,8 +105,8 @@ pub fn newton<M: DemandModel>(
     }
     let norm = |r: &[f64]| -> f64 { r.iter().map(|x| x * x).sum() };
     let n = free.len();
-    let (mut r, mut jac) = model.foc(&p, costs, offered, owners)?.markups(&free)?;
-    let mut last_step = f64::INFINITY;
+    let mut foc = model.foc(&p, costs, offered, owners)?;
+    let (mut r, mut jac) = foc.markups(&free)?;
     for iteration in 1..=MAX_ITERATIONS {
         let mut b: Vec<f64> = r.iter().map(|x| -x).collect();
         let step = solve_linear(&mut jac, &mut b, n)?;
@@ -118,32 +118,25 @@ pub fn newton<M: DemandModel>(
         if !size.is_finite() {
             return None;
         }
-        // Converged: the step is at the precision of the prices, or has stopped shrinking
-        // there (rounding in the residual).
-        if size <= 4.0 * f64::EPSILON || (size <= 1e-12 && size >= 0.5 * last_step) {
-            return accept(model, costs, offered, owners, &free, p, iteration);
+        if size <= 4.0 * f64::EPSILON {
+            return accept(&foc, &free, p, iteration);
         }
-        last_step = size;
         let before = norm(&r);
         let mut t = 1.0;
         let mut moved = false;
         for _ in 0..40 {
-            let trial: Vec<f64> = (0..v)
-                .map(|j| match free.iter().position(|&f| f == j) {
-                    Some(r) => p[j] + t * step[r],
-                    None => p[j],
-                })
-                .collect();
+            let mut trial = p.clone();
+            for (&j, d) in free.iter().zip(&step) {
+                trial[j] += t * d;
+            }
             if free
                 .iter()
                 .all(|&j| trial[j] > costs[j] && trial[j].is_finite())
-                && let Some((next, next_jac)) = model
-                    .foc(&trial, costs, offered, owners)
-                    .and_then(|f| f.markups(&free))
-                && (norm(&next) < before || size <= 1e-10)
+                && let Some(next) = model.foc(&trial, costs, offered, owners)
+                && let Some((next_r, next_jac)) = next.markups(&free)
+                && (norm(&next_r) < before || size <= 1e-10)
             {
-                p = trial;
-                (r, jac) = (next, next_jac);
+                (p, foc, r, jac) = (trial, next, next_r, next_jac);
                 moved = true;
                 break;
             }
@@ -152,22 +145,17 @@ pub fn newton<M: DemandModel>(
         if !moved {
             return None;
         }
+        // A full step this short leaves an error of about its square: converged.
+        if t == 1.0 && size <= 1e-8 {
+            return accept(&foc, &free, p, iteration);
+        }
     }
     None
 }
 
 /// The converged prices, if every optimised vendor's own second-order condition holds there.
-fn accept<M: DemandModel>(
-    model: &M,
-    costs: &[f64],
-    offered: &[bool],
-    owners: &Owners,
-    free: &[usize],
-    p: Vec<f64>,
-    iterations: usize,
-) -> Option<Solution> {
-    let v = costs.len();
-    let foc = model.foc(&p, costs, offered, owners)?;
+fn accept(foc: &Foc, free: &[usize], p: Vec<f64>, iterations: usize) -> Option<Solution> {
+    let v = p.len();
     let local_max = free.iter().all(|&j| foc.jacobian[j * v + j] < 0.0);
     local_max.then_some(Solution {
         prices: p,
@@ -412,9 +400,9 @@ mod tests {
                         joint_solved += 1;
                     }
                 }
-                for i in 0..v {
-                    let m = monopoly_price(&oracle, i, costs[i]);
-                    let ms = monopoly_price_by_search(&oracle, i, costs[i]);
+                for (i, &c) in costs.iter().enumerate() {
+                    let m = monopoly_price(&oracle, i, c);
+                    let ms = monopoly_price_by_search(&oracle, i, c);
                     assert_eq!(m.is_some(), ms.is_some());
                     if let (Some(m), Some(ms)) = (m, ms) {
                         assert!(
@@ -479,10 +467,8 @@ mod tests {
         let j = newton(&oracle, &costs, &all, &all, &Owners::joint(3), &s.prices).unwrap();
         let q = crate::equilibrium::DemandModel::quantities(&oracle, &j.prices, &all);
         let outside = 1.0 - q.iter().sum::<f64>() / 10.0;
-        for k in 0..3 {
-            assert!(
-                (j.prices[k] - costs[k] - 1.0 / (alpha * outside)).abs() <= 1e-12 * j.prices[k]
-            );
+        for (k, &c) in costs.iter().enumerate() {
+            assert!((j.prices[k] - c - 1.0 / (alpha * outside)).abs() <= 1e-12 * j.prices[k]);
         }
     }
 

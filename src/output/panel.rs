@@ -37,6 +37,10 @@ macro_rules! panel {
             pub fn is_empty(&self) -> bool {
                 self.run_id.is_empty()
             }
+            /// Removes every row, keeping the buffers' capacity (a streamed run reuses them).
+            pub fn clear(&mut self) {
+                $(self.$field.clear();)*
+            }
             /// Appends all rows of `other`.
             pub fn append(&mut self, other: &mut Self) {
                 $(self.$field.append(&mut other.$field);)*
@@ -206,6 +210,13 @@ impl Panels {
     /// Rows in the three panels together.
     pub fn rows(&self) -> usize {
         self.vendors.len() + self.segments.len() + self.market.len()
+    }
+
+    /// Removes every row, keeping the buffers' capacity.
+    pub fn clear(&mut self) {
+        self.vendors.clear();
+        self.segments.clear();
+        self.market.clear();
     }
 
     /// Appends all rows of `other` (for sweeps gathering runs).

@@ -148,8 +148,11 @@ impl PanelFile {
                 1 << 20,
                 file,
             ))));
+            // Row groups are encoded on this thread: compressing them on Polars' pool leaves
+            // memory behind in that pool's allocator arenas flush after flush.
             let writer = ParquetWriter::new(shared.clone())
                 .with_compression(ParquetCompression::Zstd(None))
+                .set_parallel(false)
                 .batched(df.schema())
                 .map_err(polars)?;
             self.writer = Some((writer, shared));

@@ -163,3 +163,64 @@ segments:
     assert!((p.market.producer_surplus[0] - ps).abs() < 1e-12);
     assert!((p.market.welfare[0] - ps - p.market.consumer_surplus[0]).abs() < 1e-12);
 }
+
+/// A run longer than the panel buffers streams its panels to Parquet in row groups as it goes:
+/// the files hold exactly the rows the run records in memory, the manifest counts them, and no
+/// temporary file is left behind.
+#[test]
+fn a_long_run_streams_its_panels_and_writes_what_it_recorded() {
+    let rounds = pricewar::output::STREAM_ROWS / 3 + 5_000;
+    let yaml = format!(
+        "name: long
+seed: 3
+rounds: {rounds}
+vendors:
+  - {{ name: A, model: {{ quality: 2.0 }}, cost: {{ kind: linear, marginal: 0.5 }}, initial_price: 1.5, strategy: {{ kind: undercut, step: 0.01, floor: {{ markup: 0.1 }} }} }}
+segments:
+  - {{ name: s, agents: 10, price_sensitivity: 1, quality_weight: 1, choice: {{ mode: expected }} }}
+"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("long.yaml");
+    std::fs::write(&file, &yaml).unwrap();
+    let out = dir.path().join("out");
+    pricewar()
+        .args(["run", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .assert()
+        .success();
+    let memory = run(&scenario(&yaml));
+    let frames = [
+        (
+            "vendors.parquet",
+            pricewar::output::vendors_frame(&memory.vendors).unwrap(),
+        ),
+        (
+            "segments.parquet",
+            pricewar::output::segments_frame(&memory.segments).unwrap(),
+        ),
+        (
+            "market.parquet",
+            pricewar::output::market_frame(&memory.market).unwrap(),
+        ),
+    ];
+    for (name, expected) in &frames {
+        let written = read(&out.join(name));
+        assert_eq!(written.height(), rounds, "{name}");
+        assert!(
+            written.equals_missing(expected),
+            "{name} differs from the run in memory"
+        );
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    for panel in ["vendors", "segments", "market"] {
+        assert_eq!(manifest["rows"][panel], rounds as u64, "{panel}");
+    }
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+}

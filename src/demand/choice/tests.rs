@@ -507,3 +507,94 @@ mod integrable {
         }
     }
 }
+
+/// Every build of the kernel this CPU can run gives the portable build's bits: choices, tallies
+/// (volumes, agents, surplus) and expected allocations, in both modes, with and without the
+/// outside option, switching costs, partial review and reservation prices, over heterogeneous
+/// agents in several chunks.
+#[test]
+fn every_kernel_gives_the_portable_kernels_bits() {
+    let kernels = Kernel::available();
+    assert_eq!(kernels.last(), Some(&Kernel::Portable));
+    let vendors = [(2.0, 1.0), (1.9, 1.25), (1.8, 1.5), (1.2, 0.4), (1.7, 1.75)];
+    let n = 3 * CHUNK + 77;
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut a = Agents::uniform(n, 1.0, 1.0);
+    for i in 0..n {
+        a.alpha[i] = 0.3 + 2.0 * next();
+        a.theta[i] = 0.5 + next();
+        a.base[i] = 0.1 + 5.0 * next();
+        a.res[i] = if next() < 0.2 {
+            1.0 + next()
+        } else {
+            f64::INFINITY
+        };
+        a.choice[i] = match i % 7 {
+            0 => NONE,
+            1 => OUTSIDE,
+            k => (k % vendors.len()) as u32,
+        };
+    }
+    for mode in [ChoiceMode::Sample, ChoiceMode::Expected] {
+        for (outside, switching, review, reservation) in [
+            (true, 0.0, 1.0, false),
+            (true, 0.7, 0.4, false),
+            (false, 0.3, 1.0, true),
+            (true, 0.5, 0.6, true),
+        ] {
+            let mut b = book(&vendors, mode, outside, switching, review);
+            b.segments[0].reservation = reservation;
+            let stride = vendors.len() + 1;
+            let start_alloc: Vec<f64> = (0..n * stride)
+                .map(|x| {
+                    if x % stride == x / stride % stride {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let rows = BuyerRows {
+                id: &a.id,
+                segment: &a.seg,
+                alpha: &a.alpha,
+                theta: &a.theta,
+                reservation: &a.res,
+                base: &a.base,
+            };
+            let on = |kernel: Kernel| {
+                let mut tally = vec![0.0; b.tally_len() * b.segments.len()];
+                let mut choice = a.choice.clone();
+                let mut alloc = start_alloc.clone();
+                let mut partials = Vec::new();
+                choose_all_on(
+                    kernel,
+                    rows,
+                    &mut choice,
+                    &mut alloc,
+                    &b,
+                    17,
+                    &mut partials,
+                    &mut tally,
+                    true,
+                );
+                let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                (choice, bits(&tally), bits(&alloc))
+            };
+            let portable = on(Kernel::Portable);
+            for &k in &kernels {
+                assert!(
+                    on(k) == portable,
+                    "{k:?} differs from the portable build: {mode:?} outside {outside} \
+                     switching {switching} review {review} reservation {reservation}"
+                );
+            }
+        }
+    }
+}

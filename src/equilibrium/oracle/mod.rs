@@ -1,5 +1,7 @@
 //! The expected demand of the simulated buyer population.
 
+mod foc;
+
 use super::{DemandModel, Foc, OwnPoint, OwnPriceCurve, Owners};
 use crate::demand::VolumeDemand;
 use crate::numerics::exp_fast;
@@ -268,120 +270,10 @@ impl DemandModel for DemandOracle {
         q
     }
 
-    /// Per agent with choice probabilities P, volume factors v (scaled), utility slopes
-    /// a_j = α·f(p_j) and margins m: with e_j = v_j + m_j·(v'_j − a_j·v_j) and
-    /// Y_j = Σ_{k owned with j} m_k·v_k·P_k, the agent adds w·P_j·(e_j + a_j·Y_j) to g_j and
-    /// w·[−a_l·P_j·(δ_jl − P_l)·h_j + P_j·(δ_jl·(e'_j + a'_j·Y_j) + a_j·P_l·(O_jl·e_l + a_l·Y_j))]
-    /// to ∂g_j/∂p_l (h_j = e_j + a_j·Y_j, e'_j = ∂e_j/∂p_j, a'_j = α·f'(p_j)); with
-    /// k_j = v'_j − a_j·v_j·(1 − P_j), w·P_j·k_j to D_j and
-    /// w·[∂P_j/∂p_l·(k_j + P_j·a_j·v_j) + δ_jl·P_j·(v''_j − (1 − P_j)·(a'_j·v_j + a_j·v'_j))] to
-    /// ∂D_j/∂p_l, where ∂P_j/∂p_l = −a_l·P_j·(δ_jl − P_l). None where buyers' reservation
-    /// prices put mass points in demand.
-    #[allow(clippy::needless_range_loop)]
+    /// The logit first-order conditions with their analytic Jacobian (see `foc.rs`); None
+    /// where buyers' reservation prices put mass points in demand.
     fn foc(&self, prices: &[f64], costs: &[f64], offered: &[bool], owners: &Owners) -> Option<Foc> {
-        if !self.kinks.is_empty() {
-            return None;
-        }
-        let v = self.quality.len();
-        let margin: Vec<f64> = (0..v)
-            .map(|j| {
-                if offered[j] {
-                    prices[j] - costs[j]
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        let same: Vec<bool> = (0..v * v).map(|x| owners.same(x / v, x % v)).collect();
-        let mut residual = vec![0.0; v];
-        let mut jacobian = vec![0.0; v * v];
-        let mut own_slope = vec![0.0; v];
-        let mut own_slope_jacobian = vec![0.0; v * v];
-        let (mut u, mut share) = (vec![0.0; v], vec![0.0; v]);
-        let (mut a, mut ap) = (vec![0.0; v], vec![0.0; v]);
-        let (mut e, mut ep, mut y, mut h, mut x) = (
-            vec![0.0; v],
-            vec![0.0; v],
-            vec![0.0; v],
-            vec![0.0; v],
-            vec![0.0; v],
-        );
-        for (segment, range) in &self.segments {
-            let vd = self.volume[*segment];
-            let s = self.scale[*segment];
-            let vol: Vec<f64> = prices.iter().map(|&p| s * vd.factor(p)).collect();
-            let vol1: Vec<f64> = prices.iter().map(|&p| s * vd.factor_slope(p)).collect();
-            let vol2: Vec<f64> = prices.iter().map(|&p| s * vd.factor_curvature(p)).collect();
-            let phi: Vec<f64> = prices.iter().map(|&p| vd.factor(p)).collect();
-            let phi1: Vec<f64> = prices.iter().map(|&p| vd.factor_slope(p)).collect();
-            let charge: Vec<f64> = prices.iter().map(|&p| vd.price_integral(p)).collect();
-            let outside = self.outside[*segment];
-            for k in range.clone() {
-                let agent = &self.agents[k];
-                let alpha = agent.alpha;
-                let u0 = if outside {
-                    self.outside_utility(agent)
-                } else {
-                    f64::NEG_INFINITY
-                };
-                let mut mx = u0;
-                for j in 0..v {
-                    u[j] = self.utility(agent, j, prices[j], charge[j], offered);
-                    mx = mx.max(u[j]);
-                }
-                if mx == f64::NEG_INFINITY {
-                    continue;
-                }
-                let mut total = if outside { exp_or_zero(u0 - mx) } else { 0.0 };
-                for j in 0..v {
-                    share[j] = exp_or_zero(u[j] - mx);
-                    total += share[j];
-                }
-                for j in 0..v {
-                    share[j] /= total;
-                    a[j] = alpha * phi[j];
-                    ap[j] = alpha * phi1[j];
-                    let m = margin[j];
-                    e[j] = vol[j] + m * (vol1[j] - a[j] * vol[j]);
-                    ep[j] = 2.0 * vol1[j] - a[j] * vol[j]
-                        + m * (vol2[j] - ap[j] * vol[j] - a[j] * vol1[j]);
-                    x[j] = m * vol[j] * share[j];
-                }
-                for j in 0..v {
-                    y[j] = (0..v).filter(|&k| same[j * v + k]).map(|k| x[k]).sum();
-                    h[j] = e[j] + a[j] * y[j];
-                }
-                let w = agent.weight;
-                for j in (0..v).filter(|&j| share[j] > 0.0) {
-                    let pj = share[j];
-                    residual[j] += w * pj * h[j];
-                    let kj = vol1[j] - a[j] * vol[j] * (1.0 - pj);
-                    own_slope[j] += w * pj * kj;
-                    let row = &mut jacobian[j * v..(j + 1) * v];
-                    let slope_row = &mut own_slope_jacobian[j * v..(j + 1) * v];
-                    for l in 0..v {
-                        let pl = share[l];
-                        let own = if l == j { 1.0 } else { 0.0 };
-                        let owned = if same[j * v + l] { e[l] } else { 0.0 };
-                        let dp = -a[l] * pj * (own - pl);
-                        let mut d = dp * h[j] + pj * a[j] * pl * (owned + a[l] * y[j]);
-                        let mut ds = dp * (kj + pj * a[j] * vol[j]);
-                        if l == j {
-                            d += pj * (ep[j] + ap[j] * y[j]);
-                            ds += pj * (vol2[j] - (1.0 - pj) * (ap[j] * vol[j] + a[j] * vol1[j]));
-                        }
-                        row[l] += w * d;
-                        slope_row[l] += w * ds;
-                    }
-                }
-            }
-        }
-        Some(Foc {
-            residual,
-            jacobian,
-            own_slope,
-            own_slope_jacobian,
-        })
+        self.first_order_conditions(prices, costs, offered, owners)
     }
 
     // Agent columns are indexed in step (k addresses m, rest, own and the trait columns).
