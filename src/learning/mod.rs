@@ -172,6 +172,33 @@ pub fn initial_q(game: &Game, learner: usize, delta: f64) -> Vec<f64> {
     sums.iter().map(|x| x / ((1.0 - delta) * rivals)).collect()
 }
 
+/// Periods whose exploration rates [`Session::run`] computes at once.
+const EPS_BLOCK: usize = 64;
+
+/// ε_{t0 + k} = exp(−β·(t0 + k)) for k < EPS_BLOCK, exactly as [`Session::act`] computes each
+/// (on AVX-512 where the CPU has it: the same operations, no fused multiply-add, eight at once).
+fn exploration_rates(beta: f64, t0: u64, out: &mut [f64; EPS_BLOCK]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU has AVX-512F, checked just above.
+        return unsafe { exploration_rates_avx512(beta, t0, out) };
+    }
+    exploration_rates_impl(beta, t0, out);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+fn exploration_rates_avx512(beta: f64, t0: u64, out: &mut [f64; EPS_BLOCK]) {
+    exploration_rates_impl(beta, t0, out);
+}
+
+#[inline(always)]
+fn exploration_rates_impl(beta: f64, t0: u64, out: &mut [f64; EPS_BLOCK]) {
+    for (k, e) in out.iter_mut().enumerate() {
+        *e = crate::numerics::exp_fast(-beta * (t0 + k as u64) as f64);
+    }
+}
+
 /// The state of a session between periods: everything needed to continue it.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -240,7 +267,7 @@ impl Session {
     }
 
     /// Learner `i`'s action in the current state: explore with probability exp(−β·t), else the
-    /// greedy action.
+    /// greedy action. ([`Session::run`] draws the same actions from a table of the rates.)
     #[inline]
     pub fn act(&mut self, i: usize, m: usize, beta: f64) -> usize {
         let eps = crate::numerics::exp_fast(-beta * self.t as f64);
@@ -277,9 +304,35 @@ impl Session {
             .max()
             .unwrap_or(0);
         let max_periods = params.iter().map(|p| p.max_periods).min().unwrap_or(0);
+        // ε_t = exp(−β·t) for the next EPS_BLOCK periods, once per distinct β: the table's
+        // loop runs several periods at once, with the same operations as `act` (same bits).
+        let mut betas: Vec<u64> = params.iter().map(|p| p.beta.to_bits()).collect();
+        betas.sort_unstable();
+        betas.dedup();
+        let table_of: Vec<usize> = params
+            .iter()
+            .map(|p| betas.binary_search(&p.beta.to_bits()).unwrap_or(0))
+            .collect();
+        let mut eps = vec![[0.0f64; EPS_BLOCK]; betas.len()];
+        let mut block_start = self.t;
+        let mut filled = false;
         while self.t < max_periods && self.stable < window {
+            let offset = (self.t - block_start) as usize;
+            if !filled || offset >= EPS_BLOCK {
+                block_start = self.t;
+                for (table, &b) in eps.iter_mut().zip(&betas) {
+                    exploration_rates(f64::from_bits(b), self.t, table);
+                }
+                filled = true;
+            }
+            let offset = (self.t - block_start) as usize;
             for (i, a) in actions.iter_mut().enumerate() {
-                *a = self.act(i, game.m, params[i].beta);
+                let e = eps[table_of[i]][offset];
+                *a = if self.uniform() < e {
+                    self.index(game.m)
+                } else {
+                    self.tables[i].greedy(self.state)
+                };
             }
             let next = game.encode(&actions);
             profits.copy_from_slice(&game.profits[next * n..(next + 1) * n]);
@@ -394,6 +447,24 @@ mod tests {
             }
         }
         assert_eq!(s.t, 5000);
+    }
+
+    /// The exploration-rate table of `run` is `act`'s exp(−β·t), bit for bit, on every path.
+    #[test]
+    fn exploration_rate_tables_are_the_rates_act_uses() {
+        for beta in [4e-6, 1e-3, 0.7] {
+            for t0 in [0u64, 1, 63, 1_000_003, 9_000_000_000] {
+                let mut table = [0.0; EPS_BLOCK];
+                exploration_rates(beta, t0, &mut table);
+                let mut portable = [0.0; EPS_BLOCK];
+                exploration_rates_impl(beta, t0, &mut portable);
+                for k in 0..EPS_BLOCK {
+                    let act = crate::numerics::exp_fast(-beta * (t0 + k as u64) as f64);
+                    assert_eq!(table[k].to_bits(), act.to_bits(), "{beta} {t0} {k}");
+                    assert_eq!(portable[k].to_bits(), act.to_bits());
+                }
+            }
+        }
     }
 
     #[test]

@@ -76,6 +76,10 @@ impl Simulation {
     /// Plays one round.
     pub fn step(&mut self) {
         self.schedule.run(&mut self.world);
+        // Resource scopes (events, the demand view) take their resource out and put it back,
+        // which queues a lifecycle message every round; nothing reads them, and without this
+        // they would grow with the rounds played.
+        self.world.clear_trackers();
     }
 
     /// The next round to be played.
