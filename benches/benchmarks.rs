@@ -7,8 +7,8 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pricewar::equilibrium::{
-    DemandOracle, joint_prices_above, joint_prices_by_search, monopoly_price,
-    monopoly_price_by_search, nash_prices_above, nash_prices_by_search,
+    DemandOracle, joint_prices_by_search, monopoly_price_by_search, nash_prices_by_search,
+    solve_benchmarks,
 };
 use std::hint::black_box;
 use std::path::Path;
@@ -30,14 +30,21 @@ fn bench(c: &mut Criterion) {
     let start: Vec<f64> = costs.iter().map(|c| c * 1.5 + 1e-3).collect();
     let mut group = c.benchmark_group("benchmarks of an 8-vendor market, 100 agents");
     group.throughput(Throughput::Elements(1));
+    let names: Vec<String> = (0..v).map(|j| format!("v{j}")).collect();
     group.bench_function("newton (the engine)", |b| {
         b.iter(|| {
-            let nash = nash_prices_above(&oracle, &costs, &all, &all, &caps, &[], &start).unwrap();
-            let joint = joint_prices_above(&oracle, &costs, &all, &all, &[], &nash.prices);
-            let mono: Vec<_> = (0..v)
-                .map(|j| monopoly_price(&oracle, j, costs[j]))
-                .collect();
-            black_box((nash, joint, mono))
+            black_box(solve_benchmarks(
+                &oracle,
+                0,
+                names.clone(),
+                oracle.agents(),
+                &costs,
+                &all,
+                &vec![false; v],
+                &caps,
+                &[],
+                None,
+            ))
         })
     });
     group.bench_function("safeguarded search alone", |b| {

@@ -1,6 +1,6 @@
 //! The benchmarks of a simulated market: what theory predicts for it right now.
 
-use super::{DemandModel, joint_prices_above, monopoly_price, nash_prices_above};
+use super::{DemandModel, joint_prices_above, monopoly_newton, monopoly_price, nash_prices_above};
 use serde::Serialize;
 
 /// Prices and profits at one benchmark, by vendor (vendors out of the market: null price).
@@ -119,11 +119,20 @@ pub fn solve_benchmarks<M: DemandModel>(
     let none: Vec<Option<f64>> = vec![None; costs.len()];
     let joint = joint_prices_above(model, costs, offered, &optimise, floors, &start)
         .map(|s| evaluate(model, &s.prices, costs, offered, &none, s.converged));
+    // Every monopoly at once where the model allows; each alone otherwise.
+    let monopolists: Vec<bool> = (0..costs.len())
+        .map(|j| offered[j] && !at_cost[j])
+        .collect();
+    let together = monopoly_newton(model, costs, &monopolists);
     let monopoly_prices = (0..costs.len())
         .map(|j| {
-            if offered[j] && !at_cost[j] {
+            if monopolists[j] {
                 let floor = floors.get(j).copied().unwrap_or(f64::NEG_INFINITY);
-                monopoly_price(model, j, costs[j]).map(|p| p.max(floor))
+                together
+                    .as_ref()
+                    .map(|p| p[j])
+                    .or_else(|| monopoly_price(model, j, costs[j]))
+                    .map(|p| p.max(floor))
             } else {
                 None
             }

@@ -79,6 +79,27 @@ impl DemandModel for LinearSystem {
         })
     }
 
+    /// Alone: q_j = A − B·p_j, g_j = q_j − B·m_j, ∂g_j/∂p_j = −2B.
+    fn monopoly_foc(&self, prices: &[f64], costs: &[f64], which: &[bool]) -> Option<Foc> {
+        let v = self.vendors;
+        let mut foc = Foc {
+            residual: vec![0.0; v],
+            jacobian: vec![0.0; v * v],
+            own_slope: vec![0.0; v],
+            own_slope_jacobian: vec![0.0; v * v],
+        };
+        for j in (0..v).filter(|&j| which[j]) {
+            let q = self.intercept - self.own_slope * prices[j];
+            if q <= 0.0 {
+                return None;
+            }
+            foc.residual[j] = q - self.own_slope * (prices[j] - costs[j]);
+            foc.jacobian[j * v + j] = -2.0 * self.own_slope;
+            foc.own_slope[j] = -self.own_slope;
+        }
+        Some(foc)
+    }
+
     fn curve(&self, i: usize, prices: &[f64], costs: &[f64], offered: &[bool]) -> LinearCurve {
         let mut p = prices.to_vec();
         p[i] = 0.0;

@@ -19,7 +19,7 @@ pub use benchmarks::{
     Benchmark, Benchmarks, CollusionWindow, WindowSums, nash_benchmark, solve_benchmarks,
 };
 pub use linear::LinearSystem;
-pub use newton::{Foc, Owners, newton};
+pub use newton::{Foc, Owners, monopoly_newton, newton};
 pub use oracle::{AgentTraits, DemandOracle, SegmentDemand, sample};
 pub use roots::maximise_unimodal;
 pub use round::{AgentState, RoundDemand, SegmentFrictions};
@@ -77,4 +77,8 @@ pub trait DemandModel {
     /// where demand has mass points the derivatives miss (the solvers then use their
     /// safeguarded search).
     fn foc(&self, prices: &[f64], costs: &[f64], offered: &[bool], owners: &Owners) -> Option<Foc>;
+    /// The first-order conditions of each vendor `which[j]` as a monopolist (alone with the
+    /// outside option, at its own price in `prices`), all from one pass: a diagonal system
+    /// (for [`monopoly_newton`]). None as for [`DemandModel::foc`].
+    fn monopoly_foc(&self, prices: &[f64], costs: &[f64], which: &[bool]) -> Option<Foc>;
 }

@@ -77,7 +77,8 @@ const MAX_ITERATIONS: usize = 60;
 
 /// Newton's method on the first-order conditions of the vendors with `optimise[j]` (the others
 /// keep their start price), from `start`, in their markup form g_j/D_j = 0, with a
-/// backtracking line search on the residual's norm that keeps optimised prices above `costs`. The solution is accepted only where every
+/// backtracking line search on the residual's norm that keeps optimised prices above `costs`.
+/// The solution is accepted only where every
 /// optimised vendor's own second-order condition holds (∂g_j/∂p_j < 0). None where the model has
 /// no analytic first-order conditions or the iteration does not settle.
 pub fn newton<M: DemandModel>(
@@ -90,6 +91,43 @@ pub fn newton<M: DemandModel>(
 ) -> Option<Solution> {
     let v = costs.len();
     let free: Vec<usize> = (0..v).filter(|&j| offered[j] && optimise[j]).collect();
+    newton_on(
+        |p| model.foc(p, costs, offered, owners),
+        costs,
+        &free,
+        start,
+    )
+}
+
+/// Every vendor `which[j]`'s monopoly price (alone with the outside option) at once: the
+/// monopolies' first-order conditions are independent, so one pass over the buyers serves all
+/// of them ([`DemandModel::monopoly_foc`]), solved by Newton's method together. None where the
+/// model has no such conditions or some monopoly does not settle (then each is solved alone).
+pub fn monopoly_newton<M: DemandModel>(
+    model: &M,
+    costs: &[f64],
+    which: &[bool],
+) -> Option<Vec<f64>> {
+    let v = costs.len();
+    let free: Vec<usize> = (0..v).filter(|&j| which[j]).collect();
+    let start: Vec<f64> = costs.iter().map(|c| c * 1.5 + 1e-3).collect();
+    newton_on(
+        |p| model.monopoly_foc(p, costs, which),
+        costs,
+        &free,
+        &start,
+    )
+    .map(|s| s.prices)
+}
+
+/// [`newton`] on the conditions `foc` gives at a price vector, for the vendors `free`.
+fn newton_on(
+    foc_at: impl Fn(&[f64]) -> Option<Foc>,
+    costs: &[f64],
+    free: &[usize],
+    start: &[f64],
+) -> Option<Solution> {
+    let free = free.to_vec();
     let mut p: Vec<f64> = start.to_vec();
     for &j in &free {
         if p[j].partial_cmp(&costs[j]) != Some(std::cmp::Ordering::Greater) {
@@ -105,7 +143,7 @@ pub fn newton<M: DemandModel>(
     }
     let norm = |r: &[f64]| -> f64 { r.iter().map(|x| x * x).sum() };
     let n = free.len();
-    let mut foc = model.foc(&p, costs, offered, owners)?;
+    let mut foc = foc_at(&p)?;
     let (mut r, mut jac) = foc.markups(&free)?;
     for iteration in 1..=MAX_ITERATIONS {
         let mut b: Vec<f64> = r.iter().map(|x| -x).collect();
@@ -132,7 +170,7 @@ pub fn newton<M: DemandModel>(
             if free
                 .iter()
                 .all(|&j| trial[j] > costs[j] && trial[j].is_finite())
-                && let Some(next) = model.foc(&trial, costs, offered, owners)
+                && let Some(next) = foc_at(&trial)
                 && let Some((next_r, next_jac)) = next.markups(&free)
                 && (norm(&next_r) < before || size <= 1e-10)
             {
@@ -343,7 +381,7 @@ mod tests {
     /// 1e-9, over random markets of every volume form.
     #[test]
     fn newton_finds_the_prices_the_safeguarded_search_finds() {
-        let (mut solved, mut joint_solved) = (0, 0);
+        let (mut solved, mut joint_solved, mut monopolies_solved) = (0, 0, 0);
         for seed in 0..12u64 {
             for (n, volume) in volumes().into_iter().enumerate() {
                 let v = 2 + (seed as usize % 4);
@@ -400,6 +438,19 @@ mod tests {
                         joint_solved += 1;
                     }
                 }
+                // All monopolies at once: the search's answers, each vendor alone.
+                let which = vec![true; v];
+                if let Some(together) = monopoly_newton(&oracle, &costs, &which) {
+                    for (i, &c) in costs.iter().enumerate() {
+                        let alone = monopoly_price_by_search(&oracle, i, c).unwrap();
+                        assert!(
+                            (together[i] - alone).abs() <= 1e-9 * alone,
+                            "monopolies {seed} {n} {i}: {} vs {alone}",
+                            together[i]
+                        );
+                    }
+                    monopolies_solved += 1;
+                }
                 for (i, &c) in costs.iter().enumerate() {
                     let m = monopoly_price(&oracle, i, c);
                     let ms = monopoly_price_by_search(&oracle, i, c);
@@ -417,6 +468,10 @@ mod tests {
         assert!(
             joint_solved >= 15,
             "Newton solved only {joint_solved} joint-profit problems"
+        );
+        assert!(
+            monopolies_solved >= 30,
+            "Newton solved only {monopolies_solved} monopoly sets"
         );
     }
 

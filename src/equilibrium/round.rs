@@ -194,6 +194,11 @@ impl DemandModel for RoundDemand {
         None
     }
 
+    /// As [`RoundDemand::foc`]: the safeguarded search.
+    fn monopoly_foc(&self, _: &[f64], _: &[f64], _: &[bool]) -> Option<Foc> {
+        None
+    }
+
     fn curve<'a>(
         &'a self,
         i: usize,

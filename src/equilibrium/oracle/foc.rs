@@ -146,4 +146,82 @@ impl DemandOracle {
         }
         Some(foc)
     }
+
+    /// Each vendor `which[j]`'s first-order condition as a monopolist (alone with the outside
+    /// option), all from one pass over the agents: the terms of [`Self::first_order_conditions`]
+    /// with one vendor offered, on the diagonal of the Jacobian.
+    pub(super) fn monopoly_conditions(
+        &self,
+        prices: &[f64],
+        costs: &[f64],
+        which: &[bool],
+    ) -> Option<Foc> {
+        if !self.kinks.is_empty() {
+            return None;
+        }
+        let v = self.quality.len();
+        let idx: Vec<usize> = (0..v).filter(|&j| which[j]).collect();
+        let mut foc = Foc {
+            residual: vec![0.0; v],
+            jacobian: vec![0.0; v * v],
+            own_slope: vec![0.0; v],
+            own_slope_jacobian: vec![0.0; v * v],
+        };
+        for (segment, range) in &self.segments {
+            let vd = self.volume[*segment];
+            let scale = self.scale[*segment];
+            let outside = self.outside[*segment];
+            for &j in &idx {
+                let p = prices[j];
+                let m = p - costs[j];
+                let (vol, vol1, vol2) = (
+                    scale * vd.factor(p),
+                    scale * vd.factor_slope(p),
+                    scale * vd.factor_curvature(p),
+                );
+                let (phi, phi1, charge) = (vd.factor(p), vd.factor_slope(p), vd.price_integral(p));
+                let (mut g, mut d, mut jj, mut dd) = (0.0, 0.0, 0.0, 0.0);
+                for agent in &self.agents[range.clone()] {
+                    if p > agent.reservation {
+                        continue;
+                    }
+                    let alpha = agent.alpha;
+                    let u = agent.theta * self.quality[j] - alpha * charge;
+                    let u0 = if outside {
+                        self.outside_utility(agent)
+                    } else {
+                        f64::NEG_INFINITY
+                    };
+                    let mx = u.max(u0);
+                    let own = exp_or_zero(u - mx);
+                    let total = own + if outside { exp_or_zero(u0 - mx) } else { 0.0 };
+                    let share = own / total;
+                    if share == 0.0 {
+                        continue;
+                    }
+                    let (a, ap) = (alpha * phi, alpha * phi1);
+                    let e = vol + m * (vol1 - a * vol);
+                    let ep = 2.0 * vol1 - a * vol + m * (vol2 - ap * vol - a * vol1);
+                    let y = m * vol * share;
+                    let h = e + a * y;
+                    let k = vol1 - a * vol * (1.0 - share);
+                    let wp = agent.weight * share;
+                    g += wp * h;
+                    d += wp * k;
+                    let hy = h + a * y;
+                    let sj = k + share * a * vol;
+                    let wpl = wp * share;
+                    jj += wpl * (a * hy + a * e);
+                    dd += wpl * a * sj;
+                    jj += wp * (ep + ap * y - a * h);
+                    dd += wp * (vol2 - (1.0 - share) * (ap * vol + a * vol1) - a * sj);
+                }
+                foc.residual[j] += g;
+                foc.own_slope[j] += d;
+                foc.jacobian[j * v + j] += jj;
+                foc.own_slope_jacobian[j * v + j] += dd;
+            }
+        }
+        Some(foc)
+    }
 }

@@ -276,6 +276,11 @@ impl DemandModel for DemandOracle {
         self.first_order_conditions(prices, costs, offered, owners)
     }
 
+    /// Every monopoly's conditions from one pass (see `foc.rs`).
+    fn monopoly_foc(&self, prices: &[f64], costs: &[f64], which: &[bool]) -> Option<Foc> {
+        self.monopoly_conditions(prices, costs, which)
+    }
+
     // Agent columns are indexed in step (k addresses m, rest, own and the trait columns).
     #[allow(clippy::needless_range_loop)]
     fn curve<'a>(
