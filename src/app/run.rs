@@ -66,7 +66,9 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<PathBuf> {
             .map_err(|e| anyhow::anyhow!("{source}: {e}"))
     };
     let result = pool.install(|| {
+        let built = Instant::now();
         let sim = Simulation::new(&scenario, 0);
+        tracing::info!(seconds = built.elapsed().as_secs_f64(), "world built");
         sim.run_streaming(
             |_| bar.inc(1),
             STREAM_ROWS,
