@@ -41,6 +41,8 @@ pub struct RunWriter {
     dir: PathBuf,
     files: [PanelFile; 3],
     finished: bool,
+    /// Whether `create` made the directory (an unfinished run then removes it, if empty).
+    made_dir: bool,
 }
 
 /// One panel's file: its final path, its temporary one and the writer once rows arrive.
@@ -58,6 +60,7 @@ impl RunWriter {
     /// Starts writing a run's panels into `dir` (created if needed). Nothing appears under a
     /// final name before [`RunWriter::finish`].
     pub fn create(dir: &Path) -> Result<Self, OutputError> {
+        let made_dir = !dir.exists();
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         let file = |name: &str| {
             let path = dir.join(name);
@@ -72,6 +75,7 @@ impl RunWriter {
             dir: dir.to_path_buf(),
             files: NAMES.map(file),
             finished: false,
+            made_dir,
         })
     }
 
@@ -168,12 +172,16 @@ impl PanelFile {
 }
 
 impl Drop for RunWriter {
-    /// A run that did not finish leaves no files behind.
+    /// A run that did not finish leaves no files behind (nor the directory it made).
     fn drop(&mut self) {
         if !self.finished {
             for file in &mut self.files {
                 drop(file.writer.take());
                 let _ = std::fs::remove_file(&file.tmp);
+            }
+            if self.made_dir {
+                // Only if empty: nothing but this run's own files is ever removed.
+                let _ = std::fs::remove_dir(&self.dir);
             }
         }
     }

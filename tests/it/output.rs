@@ -224,3 +224,42 @@ segments:
         .collect();
     assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
 }
+
+/// A streamed run that overflows after some of its rows are written fails with the error that
+/// names the round, and leaves nothing behind: no temporary file, no directory of its own.
+#[test]
+fn a_streamed_run_that_fails_late_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("late.yaml");
+    // Volume doubling every 1,000 rounds from 1e250 Mtok overflows near round 195,600, after
+    // the first row groups have been written.
+    std::fs::write(
+        &file,
+        "name: late
+rounds: 400000
+rounds_per_year: 1000
+vendors:
+  - { name: A, model: { quality: 1 }, cost: { kind: linear, marginal: 1 }, strategy: { kind: fixed, price: 2 } }
+segments:
+  - { name: all, agents: 2, price_sensitivity: 1, base_volume_mtok: 1e250, growth: { volume_per_year: 1.0 }, choice: { mode: expected } }
+",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let stderr = failure_stderr(
+        pricewar()
+            .args(["run", "--quiet", "--out"])
+            .arg(&out)
+            .arg(&file),
+    );
+    assert!(
+        stderr.contains("overflowed") && stderr.contains("round 19"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "the failed run left {out:?}");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("late.yaml")]);
+}
