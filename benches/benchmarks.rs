@@ -7,7 +7,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pricewar::equilibrium::{
-    DemandOracle, joint_prices_by_search, monopoly_price_by_search, nash_prices_by_search,
+    DemandOracle, Owners, joint_prices_by_search, monopoly_price_by_search, nash_prices_by_search,
     solve_benchmarks,
 };
 use std::hint::black_box;
@@ -43,14 +43,17 @@ fn bench(c: &mut Criterion) {
                 &vec![false; v],
                 &caps,
                 &[],
+                &Owners::separate(v),
                 None,
             ))
         })
     });
     group.bench_function("safeguarded search alone", |b| {
         b.iter(|| {
+            let owners = Owners::separate(v);
             let nash =
-                nash_prices_by_search(&oracle, &costs, &all, &all, &caps, &[], &start).unwrap();
+                nash_prices_by_search(&oracle, &costs, &all, &all, &caps, &[], &owners, &start)
+                    .unwrap();
             let joint = joint_prices_by_search(&oracle, &costs, &all, &all, &[], &nash.prices);
             let mono: Vec<_> = (0..v)
                 .map(|j| monopoly_price_by_search(&oracle, j, costs[j]))

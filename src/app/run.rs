@@ -101,11 +101,13 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<PathBuf> {
             vendors: 0,
             segments: 0,
             market: 0,
+            firms: 0,
         },
         wall_time_seconds: wall,
         benchmarks: result.benchmarks.clone(),
         collusion_window: result.collusion_window.clone(),
         learning: result.learning.clone(),
+        mergers: result.mergers.clone(),
     };
     checked(&result.panels)?;
     let writer = match writer {
@@ -132,6 +134,7 @@ fn print_summary(out: &Path, result: &RunResult, rows: &RowCounts, rounds: u32, 
     println!("  vendors.parquet   {:>8} rows", rows.vendors);
     println!("  segments.parquet  {:>8} rows", rows.segments);
     println!("  market.parquet    {:>8} rows", rows.market);
+    println!("  firms.parquet     {:>8} rows", rows.firms);
     if let Some(l) = &result.learning {
         let gain = l.profit_gain.map_or("-".to_string(), |g| format!("{g:.3}"));
         let state = if l.converged {
@@ -143,6 +146,9 @@ fn print_summary(out: &Path, result: &RunResult, rows: &RowCounts, rounds: u32, 
             "Q-learning {state} after {} periods; profit gain Δ = {gain}",
             l.periods
         );
+    }
+    for m in &result.mergers {
+        print_merger(m);
     }
     let last = rounds.saturating_sub(1);
     let bench = result.benchmarks.last();
@@ -177,8 +183,45 @@ fn print_summary(out: &Path, result: &RunResult, rows: &RowCounts, rounds: u32, 
         let pi = m.price_index[i].map_or("-".to_string(), |p| format!("{p:.4}"));
         let hhi = m.hhi[i].map_or("-".to_string(), |h| format!("{h:.0}"));
         println!(
-            "  price index {pi} USD/Mtok, HHI {hhi}, {} vendors in the market",
+            "  price index {pi} USD/Mtok, HHI {hhi} (over firms), {} vendors in the market",
             m.active_vendors[i]
+        );
+    }
+}
+
+/// A merger's static prediction: each product's Bertrand-Nash price before and after, and the
+/// change in consumer surplus.
+fn print_merger(m: &crate::equilibrium::MergerSimulation) {
+    println!(
+        "merger in round {} into `{}` ({}): static Bertrand-Nash prediction",
+        m.round,
+        m.owner,
+        m.merging.join(", ")
+    );
+    let at = |b: &Option<crate::equilibrium::Benchmark>, j: usize| {
+        b.as_ref()
+            .and_then(|b| b.prices[j])
+            .map_or("-".to_string(), |p| format!("{p:.4}"))
+    };
+    println!(
+        "  {:<20} {:>10} {:>10} {:>8}",
+        "vendor", "before", "after", "change"
+    );
+    for (j, name) in m.vendors.iter().enumerate() {
+        let change = m.price_change[j].map_or("-".to_string(), |c| format!("{:+.1}%", 100.0 * c));
+        let name: String = name.chars().take(20).collect();
+        println!(
+            "  {:<20} {:>10} {:>10} {:>8}",
+            name,
+            at(&m.before, j),
+            at(&m.after, j),
+            change
+        );
+    }
+    if let (Some(a), Some(b)) = (m.consumer_surplus_before, m.consumer_surplus_after) {
+        println!(
+            "  consumer surplus per round {a:.4e} → {b:.4e} USD ({:+.2e})",
+            b - a
         );
     }
 }

@@ -1,6 +1,8 @@
 //! The benchmarks of a simulated market: what theory predicts for it right now.
 
-use super::{DemandModel, joint_prices_above, monopoly_newton, monopoly_price, nash_prices_above};
+use super::{
+    DemandModel, Owners, joint_prices_above, monopoly_newton, monopoly_price, nash_prices_above,
+};
 use serde::Serialize;
 
 /// Prices and profits at one benchmark, by vendor (vendors out of the market: null price).
@@ -44,7 +46,7 @@ pub struct Benchmarks {
     pub round_nash: Option<Benchmark>,
 }
 
-fn evaluate<M: DemandModel>(
+pub(super) fn evaluate<M: DemandModel>(
     model: &M,
     prices: &[f64],
     costs: &[f64],
@@ -79,7 +81,8 @@ fn evaluate<M: DemandModel>(
 }
 
 /// Solves the benchmarks of any demand model. Vendors marked `at_cost` (open-weight hosts, with no
-/// profit motive) are held at marginal cost; the others optimise, not below their `floors`
+/// profit motive) are held at marginal cost; the others optimise (at the Bertrand-Nash prices,
+/// each for its owner's profit over all the owner's products: `owners`), not below their `floors`
 /// (USD per Mtok by vendor; empty: none). `warm`, the benchmarks of an earlier market of the same
 /// vendors, gives the solvers their start (its Nash prices where it has them).
 #[allow(clippy::too_many_arguments)]
@@ -93,6 +96,7 @@ pub fn solve_benchmarks<M: DemandModel>(
     at_cost: &[bool],
     capacities: &[Option<f64>],
     floors: &[f64],
+    owners: &Owners,
     warm: Option<&Benchmarks>,
 ) -> Benchmarks {
     let optimise: Vec<bool> = at_cost.iter().map(|a| !a).collect();
@@ -109,8 +113,9 @@ pub fn solve_benchmarks<M: DemandModel>(
             (false, None) => costs[j] * 1.5 + 1e-3,
         })
         .collect();
-    let nash_solution =
-        nash_prices_above(model, costs, offered, &optimise, capacities, floors, &start);
+    let nash_solution = nash_prices_above(
+        model, costs, offered, &optimise, capacities, floors, owners, &start,
+    );
     let nash = nash_solution
         .as_ref()
         .map(|s| evaluate(model, &s.prices, costs, offered, capacities, s.converged));
@@ -159,6 +164,7 @@ pub fn nash_benchmark<M: DemandModel>(
     at_cost: &[bool],
     capacities: &[Option<f64>],
     floors: &[f64],
+    owners: &Owners,
 ) -> Option<Benchmark> {
     let optimise: Vec<bool> = at_cost.iter().map(|a| !a).collect();
     let start: Vec<f64> = costs
@@ -166,8 +172,10 @@ pub fn nash_benchmark<M: DemandModel>(
         .zip(at_cost)
         .map(|(c, a)| if *a { *c } else { c * 1.5 + 1e-3 })
         .collect();
-    nash_prices_above(model, costs, offered, &optimise, capacities, floors, &start)
-        .map(|s| evaluate(model, &s.prices, costs, offered, capacities, s.converged))
+    nash_prices_above(
+        model, costs, offered, &optimise, capacities, floors, owners, &start,
+    )
+    .map(|s| evaluate(model, &s.prices, costs, offered, capacities, s.converged))
 }
 
 /// The benchmarks' industry profits over the collusion window: each round of the window against

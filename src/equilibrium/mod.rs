@@ -9,6 +9,7 @@
 
 mod benchmarks;
 mod linear;
+mod merger;
 mod newton;
 mod oracle;
 mod roots;
@@ -19,6 +20,9 @@ pub use benchmarks::{
     Benchmark, Benchmarks, CollusionWindow, WindowSums, nash_benchmark, solve_benchmarks,
 };
 pub use linear::LinearSystem;
+pub use merger::{
+    Diversion, Guppi, MergerMarket, MergerSimulation, diversion_ratios, guppi, simulate_merger,
+};
 pub use newton::{Foc, Owners, monopoly_newton, newton};
 pub use oracle::{AgentTraits, DemandOracle, SegmentDemand, sample};
 pub use roots::maximise_unimodal;
@@ -26,7 +30,7 @@ pub use round::{AgentState, RoundDemand, SegmentFrictions};
 pub use solve::{
     Solution, best_response, joint_prices, joint_prices_above, joint_prices_by_search,
     monopoly_price, monopoly_price_by_search, nash_prices, nash_prices_above,
-    nash_prices_by_search,
+    nash_prices_by_search, owner_best_response,
 };
 
 /// The demand facing one vendor as its own price varies, the others held fixed.

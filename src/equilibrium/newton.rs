@@ -23,6 +23,22 @@ impl Owners {
         Owners(vec![0; vendors])
     }
 
+    /// Vendor j owned by `owner_of[j]` (any labels: vendors with equal labels have one owner,
+    /// the firm that sells them all).
+    pub fn new(owner_of: Vec<usize>) -> Self {
+        Owners(owner_of)
+    }
+
+    /// Each vendor's owner label.
+    pub fn labels(&self) -> &[usize] {
+        &self.0
+    }
+
+    /// Whether some vendor other than `j` with `offered` set has j's owner.
+    pub fn has_siblings(&self, j: usize, offered: &[bool]) -> bool {
+        (0..self.0.len()).any(|k| k != j && offered[k] && self.same(j, k))
+    }
+
     /// Whether vendors `j` and `k` have the same owner.
     #[inline]
     pub fn same(&self, j: usize, k: usize) -> bool {
@@ -399,8 +415,16 @@ mod tests {
                 let caps = vec![None; v];
                 let owners = Owners::separate(v);
                 let fast = newton(&oracle, &costs, &offered, &optimise, &owners, &start);
-                let slow =
-                    nash_prices_by_search(&oracle, &costs, &offered, &optimise, &caps, &[], &start);
+                let slow = nash_prices_by_search(
+                    &oracle,
+                    &costs,
+                    &offered,
+                    &optimise,
+                    &caps,
+                    &[],
+                    &owners,
+                    &start,
+                );
                 let close = |a: &[f64], b: &[f64]| {
                     a.iter()
                         .zip(b)
@@ -416,8 +440,16 @@ mod tests {
                     assert!(f.sweeps < 20, "{}", f.sweeps);
                     solved += 1;
                 }
-                let api =
-                    nash_prices_above(&oracle, &costs, &offered, &optimise, &caps, &[], &start);
+                let api = nash_prices_above(
+                    &oracle,
+                    &costs,
+                    &offered,
+                    &optimise,
+                    &caps,
+                    &[],
+                    &owners,
+                    &start,
+                );
                 assert_eq!(api.is_some(), slow.is_some());
                 if let (Some(a), Some(s)) = (api, &slow) {
                     assert!(close(&a.prices, &s.prices));

@@ -178,7 +178,17 @@ pub fn nash_prices<M: DemandModel>(
     capacities: &[Option<f64>],
     start: &[f64],
 ) -> Option<Solution> {
-    nash_prices_above(model, costs, offered, optimise, capacities, &[], start)
+    let owners = Owners::separate(costs.len());
+    nash_prices_above(
+        model,
+        costs,
+        offered,
+        optimise,
+        capacities,
+        &[],
+        &owners,
+        start,
+    )
 }
 
 /// The lowest price vendor `i` may post: its floor, or none (−inf) where `floors` has none.
@@ -186,11 +196,14 @@ fn floor_of(floors: &[f64], i: usize) -> f64 {
     floors.get(i).copied().unwrap_or(f64::NEG_INFINITY)
 }
 
-/// [`nash_prices`] with price floors (USD per Mtok, by vendor): each best response is the
-/// unconstrained one raised to the vendor's floor (profit is quasi-concave in the own price).
+/// [`nash_prices`] with price floors (USD per Mtok, by vendor) and ownership: each best response
+/// maximises the profit of the vendor's owner over all its products (`owners`; every vendor its
+/// own owner for plain Bertrand-Nash), raised to the vendor's floor (profit is quasi-concave in
+/// the own price).
 ///
 /// Newton's method first; its solution stands where no floor and no capacity binds there,
 /// otherwise the best-response iteration ([`nash_prices_by_search`]) decides.
+#[allow(clippy::too_many_arguments)]
 pub fn nash_prices_above<M: DemandModel>(
     model: &M,
     costs: &[f64],
@@ -198,10 +211,10 @@ pub fn nash_prices_above<M: DemandModel>(
     optimise: &[bool],
     capacities: &[Option<f64>],
     floors: &[f64],
+    owners: &Owners,
     start: &[f64],
 ) -> Option<Solution> {
-    let owners = Owners::separate(costs.len());
-    if let Some(s) = newton(model, costs, offered, optimise, &owners, start) {
+    if let Some(s) = newton(model, costs, offered, optimise, owners, start) {
         let q = model.quantities(&s.prices, offered);
         let free = |j: usize| offered[j] && optimise[j];
         let unconstrained = (0..costs.len()).filter(|&j| free(j)).all(|j| {
@@ -211,10 +224,14 @@ pub fn nash_prices_above<M: DemandModel>(
             return Some(s);
         }
     }
-    nash_prices_by_search(model, costs, offered, optimise, capacities, floors, start)
+    nash_prices_by_search(
+        model, costs, offered, optimise, capacities, floors, owners, start,
+    )
 }
 
-/// [`nash_prices_above`] by the safeguarded search alone: Gauss-Seidel sweeps of best responses.
+/// [`nash_prices_above`] by the safeguarded search alone: Gauss-Seidel sweeps of best responses
+/// (each vendor's for its owner: [`owner_best_response`]).
+#[allow(clippy::too_many_arguments)]
 pub fn nash_prices_by_search<M: DemandModel>(
     model: &M,
     costs: &[f64],
@@ -222,18 +239,117 @@ pub fn nash_prices_by_search<M: DemandModel>(
     optimise: &[bool],
     capacities: &[Option<f64>],
     floors: &[f64],
+    owners: &Owners,
     start: &[f64],
 ) -> Option<Solution> {
     gauss_seidel(costs, offered, optimise, start, 20_000, |i, p, last| {
-        best_response_near(
-            &model.curve(i, p, costs, offered),
-            costs[i],
-            capacities[i],
-            Some(p[i]),
-            last,
-        )
-        .map(|br| br.max(floor_of(floors, i)))
+        let at = Near {
+            guess: Some(p[i]),
+            within: last,
+        };
+        owner_best_response_near(model, i, p, costs, offered, owners, capacities[i], at)
+            .map(|br| br.max(floor_of(floors, i)))
     })
+}
+
+/// Where a best response is searched for first: around `guess`, within `within` of it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Near {
+    guess: Option<f64>,
+    within: Option<f64>,
+}
+
+/// The price of vendor `i` that maximises its owner's profit: the summed profit of `i` and of
+/// every offered vendor with the same owner (its siblings: a firm's other models), every other
+/// price held at `prices`, under capacity `capacity` (Mtok per round). The root of
+/// q_i + (p − c_i)·∂q_i/∂p + Σ_siblings (p_k − c_k)·∂q_k/∂p, compared against buyers'
+/// reservation prices by the owner's profit as [`best_response`] does. Without siblings it is
+/// [`best_response`] to the vendor's own curve. None when profit rises without bound.
+#[allow(clippy::too_many_arguments)]
+pub fn owner_best_response<M: DemandModel>(
+    model: &M,
+    i: usize,
+    prices: &[f64],
+    costs: &[f64],
+    offered: &[bool],
+    owners: &Owners,
+    capacity: Option<f64>,
+) -> Option<f64> {
+    owner_best_response_near(
+        model,
+        i,
+        prices,
+        costs,
+        offered,
+        owners,
+        capacity,
+        Near::default(),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn owner_best_response_near<M: DemandModel>(
+    model: &M,
+    i: usize,
+    prices: &[f64],
+    costs: &[f64],
+    offered: &[bool],
+    owners: &Owners,
+    capacity: Option<f64>,
+    at: Near,
+) -> Option<f64> {
+    let c = costs[i];
+    if !owners.has_siblings(i, offered) {
+        let curve = model.curve(i, prices, costs, offered);
+        return best_response_near(&curve, c, capacity, at.guess, at.within);
+    }
+    let sibling = |k: usize| k != i && offered[k] && owners.same(i, k);
+    // The curve weighs rivals' margins p_k − c_k: a non-sibling's cost set to its price
+    // weighs nothing, so only the siblings' margins count.
+    let masked: Vec<f64> = (0..prices.len())
+        .map(|k| if sibling(k) { costs[k] } else { prices[k] })
+        .collect();
+    let curve = model.curve(i, prices, &masked, offered);
+    let scale = near_scale(c, at.guess);
+    let mut p = falling_root(
+        |x| {
+            let o = curve.at(x);
+            o.q + (x - c) * o.dq + o.rivals_margin_slope
+        },
+        c,
+        scale,
+        near(at.guess, at.within),
+    )?;
+    let kinks: Vec<f64> = curve
+        .kinks()
+        .iter()
+        .copied()
+        .filter(|&k| k > c && k < p)
+        .collect();
+    if !kinks.is_empty() {
+        let mut trial = prices.to_vec();
+        let mut owner_profit = |x: f64| {
+            trial[i] = x;
+            let q = model.quantities(&trial, offered);
+            (0..q.len())
+                .filter(|&k| k == i || sibling(k))
+                .map(|k| (trial[k] - costs[k]) * q[k])
+                .sum::<f64>()
+        };
+        let mut best = owner_profit(p);
+        for k in kinks {
+            let v = owner_profit(k);
+            if v > best {
+                (p, best) = (k, v);
+            }
+        }
+    }
+    match capacity {
+        Some(cap) if curve.at(p).q > cap => {
+            falling_root(|x| curve.at(x).q - cap, p, scale.max(p), None)
+        }
+        _ => Some(p),
+    }
 }
 
 /// Joint-profit prices: those that maximise the sum of all offered vendors' profits, by

@@ -12,6 +12,8 @@ use std::collections::HashSet;
 pub struct VendorFacts<'a> {
     /// Name.
     pub name: &'a str,
+    /// The firm that owns it at the start.
+    pub owner: &'a str,
     /// Its `enters_at`.
     pub enters_at: u32,
     /// Its cost curve as written.
@@ -96,9 +98,23 @@ pub struct CompileContext {
     pub enters_at: Vec<u32>,
     /// Rounds per year (converts trends).
     pub rounds_per_year: f64,
+    /// Firm names, by firm index: those declared and the vendors' owners; a merger that names a
+    /// new owner adds it.
+    pub firms: Vec<String>,
 }
 
 impl CompileContext {
+    /// The index of firm `name`, added to the firms if it is new.
+    pub fn firm(&mut self, name: &str) -> usize {
+        match self.firms.iter().position(|f| f == name) {
+            Some(f) => f,
+            None => {
+                self.firms.push(name.to_string());
+                self.firms.len() - 1
+            }
+        }
+    }
+
     /// The index of a checked vendor name.
     pub fn vendor(&self, name: &str) -> usize {
         self.vendors

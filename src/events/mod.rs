@@ -1,5 +1,5 @@
 //! Events and policies at given rounds: entry and exit, model releases, shocks, funding,
-//! subsidies, price floors, demand shocks, capacity changes.
+//! subsidies, price floors, demand shocks, capacity changes, mergers.
 //!
 //! Each file holds one kind's scenario block (with vendor and segment names), its checks, its
 //! compiled form (with vendor and segment indices) and its behaviour: what it does to the world
@@ -15,6 +15,7 @@ mod entry;
 mod exit;
 mod funding;
 mod gpu_price_shock;
+mod merger;
 mod model_release;
 mod open_weight_release;
 mod price_floor;
@@ -146,6 +147,8 @@ event_kinds! {
     "demand_shock" => DemandShock(demand_shock::DemandShock),
     /// A vendor's capacity changes.
     "capacity" => Capacity(capacity::CapacityChange),
+    /// The owners of some products merge into one firm.
+    "merger" => Merger(merger::Merger),
 }
 
 /// The run's events in round order (stable: file order within a round).

@@ -44,6 +44,8 @@ pub struct MarketBoard {
     pub marginal_cost: Vec<f64>,
     /// Self-hosting cost multiple of open-weight hosts.
     pub self_host_multiple: Vec<Option<f64>>,
+    /// The firm that owns each vendor's product (an index into [`Firms`]).
+    pub owner: Vec<usize>,
 }
 
 /// A segment's rules for the run.
@@ -188,4 +190,48 @@ pub struct Rationing {
     pub demand: Vec<f64>,
     /// Capacity of each vendor this round (None: unlimited).
     pub capacity: Vec<Option<f64>>,
+}
+
+/// The firms that own the vendors' products, by firm index (a vendor's owner is
+/// `MarketBoard::owner`). A firm declared with cash holds it for all its products: their
+/// profits flow into it, its operating cost is charged from it, and its products exit together
+/// when it runs out.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Firms {
+    /// Firm names.
+    pub names: Vec<String>,
+    /// Cash, USD (infinite: the firm holds none of its own; its products keep their own).
+    pub cash_usd: Vec<f64>,
+    /// Operating cost of the firm itself, USD per round (beyond its products').
+    pub operating_cost_usd: Vec<f64>,
+    /// Round the firm ran out of cash, if it did.
+    pub exited_round: Vec<Option<u32>>,
+}
+
+impl Firms {
+    /// Whether firm `f` holds the cash of its products.
+    pub fn holds_cash(&self, f: usize) -> bool {
+        self.cash_usd[f].is_finite()
+    }
+}
+
+/// A change of ownership this round, waiting for the run to simulate its market (the static
+/// merger simulation needs the round's costs, which are set after the events).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnershipChange {
+    /// Round of the change.
+    pub round: u32,
+    /// The firm that owns the merged products afterwards.
+    pub owner: usize,
+    /// Each vendor's owner before.
+    pub before: Vec<usize>,
+    /// Each vendor's owner after.
+    pub after: Vec<usize>,
+}
+
+/// Mergers applied and not yet simulated.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Mergers {
+    /// In the order applied.
+    pub pending: Vec<OwnershipChange>,
 }

@@ -53,6 +53,11 @@ pub fn market_frame(p: &MarketPanel) -> PolarsResult<DataFrame> {
     p.frame()
 }
 
+/// The firm panel as a DataFrame.
+pub fn firms_frame(p: &FirmPanel) -> PolarsResult<DataFrame> {
+    p.frame()
+}
+
 /// What `manifest.json` records about a run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
@@ -86,6 +91,10 @@ pub struct Manifest {
     /// What Q-learning vendors learned before round 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub learning: Option<crate::learning::LearningReport>,
+    /// The static simulation of every merger in the run (Bertrand-Nash before and after, with
+    /// diversion ratios and GUPPIs), in the order they happened.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mergers: Vec<crate::equilibrium::MergerSimulation>,
 }
 
 /// Rows per panel.
@@ -97,6 +106,8 @@ pub struct RowCounts {
     pub segments: usize,
     /// market.parquet.
     pub market: usize,
+    /// firms.parquet.
+    pub firms: usize,
 }
 
 /// Writes a run's files into `dir` (created if needed): the three panels, `scenario.yaml` and

@@ -97,6 +97,8 @@ panel! {
         round: u32 => u32,
         /// Vendor name.
         vendor: &'a str => String,
+        /// The firm that owns the product this round.
+        owner: &'a str => String,
         /// Posted price, USD per Mtok (None when not in the market).
         price: Option<f64> => Option<f64>,
         /// Marginal cost, USD per Mtok.
@@ -174,8 +176,11 @@ panel! {
         price_index: Option<f64> => Option<f64>,
         /// Lowest posted price, USD per Mtok (None without vendors).
         min_price: Option<f64> => Option<f64>,
-        /// Herfindahl-Hirschman index of volume shares, 0–10,000 (None without volume).
+        /// Herfindahl-Hirschman index of firms' volume shares (each firm's products summed),
+        /// 0–10,000 (None without volume).
         hhi: Option<f64> => Option<f64>,
+        /// The same over products (vendors), 0–10,000 (None without volume).
+        hhi_products: Option<f64> => Option<f64>,
         /// Vendors in the market.
         active_vendors: u32 => u32,
         /// Mtok sold.
@@ -195,7 +200,36 @@ panel! {
     }
 }
 
-/// The three panels of a run.
+panel! {
+    /// `firms.parquet` columns.
+    FirmPanel,
+    /// One firm-round.
+    FirmRow<'a> {
+        /// Run id.
+        run_id: u64 => u64,
+        /// Round.
+        round: u32 => u32,
+        /// Firm name.
+        firm: &'a str => String,
+        /// Its products in the market this round.
+        products_active: u32 => u32,
+        /// Its products' share of all vendors' volume, in [0, 1].
+        share: f64 => f64,
+        /// Mtok its products sold.
+        quantity_mtok: f64 => f64,
+        /// USD: its products' revenue.
+        revenue: f64 => f64,
+        /// USD: its products' variable, fixed and training costs plus the firm's operating cost.
+        costs: f64 => f64,
+        /// USD: its products' profits less the firm's operating cost.
+        profit: f64 => f64,
+        /// USD after the round: the firm's cash where it holds its products' cash, else the sum
+        /// of its products' cash (None when unlimited).
+        cash: Option<f64> => Option<f64>,
+    }
+}
+
+/// The panels of a run.
 #[derive(Resource, Clone, Debug, Default, PartialEq)]
 pub struct Panels {
     /// Per vendor and round.
@@ -204,12 +238,14 @@ pub struct Panels {
     pub segments: SegmentPanel,
     /// Per round.
     pub market: MarketPanel,
+    /// Per firm and round.
+    pub firms: FirmPanel,
 }
 
 impl Panels {
-    /// Rows in the three panels together.
+    /// Rows in the panels together.
     pub fn rows(&self) -> usize {
-        self.vendors.len() + self.segments.len() + self.market.len()
+        self.vendors.len() + self.segments.len() + self.market.len() + self.firms.len()
     }
 
     /// Removes every row, keeping the buffers' capacity.
@@ -217,6 +253,7 @@ impl Panels {
         self.vendors.clear();
         self.segments.clear();
         self.market.clear();
+        self.firms.clear();
     }
 
     /// Appends all rows of `other` (for sweeps gathering runs).
@@ -224,6 +261,7 @@ impl Panels {
         self.vendors.append(&mut other.vendors);
         self.segments.append(&mut other.segments);
         self.market.append(&mut other.market);
+        self.firms.append(&mut other.firms);
     }
 
     /// Checks that every number is finite. A scenario whose magnitudes exceed double precision
@@ -258,6 +296,15 @@ impl Panels {
         }
         if let Some((col, i)) = self.market.first_non_finite() {
             return Err(place("market", col, self.market.round[i], None));
+        }
+        if let Some((col, i)) = self.firms.first_non_finite() {
+            let f = &self.firms;
+            return Err(place(
+                "firms",
+                col,
+                f.round[i],
+                Some(&format!("firm `{}`", f.firm[i])),
+            ));
         }
         Ok(())
     }

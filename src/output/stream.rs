@@ -39,7 +39,7 @@ pub const STREAM_ROWS: usize = 3 << 16;
 /// The panel files of a run being written.
 pub struct RunWriter {
     dir: PathBuf,
-    files: [PanelFile; 3],
+    files: [PanelFile; 4],
     finished: bool,
     /// Whether `create` made the directory (an unfinished run then removes it, if empty).
     made_dir: bool,
@@ -54,7 +54,12 @@ struct PanelFile {
 }
 
 /// The panels' file names, in [`RunWriter`] order.
-const NAMES: [&str; 3] = ["vendors.parquet", "segments.parquet", "market.parquet"];
+const NAMES: [&str; 4] = [
+    "vendors.parquet",
+    "segments.parquet",
+    "market.parquet",
+    "firms.parquet",
+];
 
 impl RunWriter {
     /// Starts writing a run's panels into `dir` (created if needed). Nothing appears under a
@@ -86,6 +91,7 @@ impl RunWriter {
             panels.vendors.frame(),
             panels.segments.frame(),
             panels.market.frame(),
+            panels.firms.frame(),
         ];
         for (file, frame) in self.files.iter_mut().zip(frames) {
             let df = frame.map_err(|source| OutputError::Polars {
@@ -128,6 +134,7 @@ impl RunWriter {
             vendors: self.files[0].rows,
             segments: self.files[1].rows,
             market: self.files[2].rows,
+            firms: self.files[3].rows,
         };
         let path = self.dir.join("scenario.yaml");
         write_file(&path, resolved_yaml.as_bytes())?;

@@ -6,7 +6,7 @@ use crate::cost::CostDrivers;
 use crate::events::{CompileContext, EventSpec};
 use crate::model::{CapacityRule, SegmentRules, TraitDists};
 use crate::numerics::{exp_fast, pow_fast};
-use crate::sim::{RunSpec, SegmentPlan, VendorPlan};
+use crate::sim::{FirmPlan, RunSpec, SegmentPlan, VendorPlan};
 use crate::strategy::StrategySpec;
 
 /// The run specification of a checked scenario.
@@ -23,8 +23,28 @@ pub fn compile(s: &ScenarioSpec) -> RunSpec {
             .collect(),
         enters_at: s.vendors.iter().map(|v| v.enters_at).collect(),
         rounds_per_year: s.rounds_per_year,
+        firms: s.firms.iter().map(|f| f.name.clone()).collect(),
     };
+    let owners: Vec<usize> = s
+        .vendors
+        .iter()
+        .map(|v| market.firm(v.owner_name()))
+        .collect();
     let events = events.into_iter().map(|e| e.compile(&mut market)).collect();
+    let firms = market
+        .firms
+        .iter()
+        .map(|name| {
+            let declared = s.firms.iter().find(|f| &f.name == name);
+            FirmPlan {
+                name: name.clone(),
+                cash_usd: declared
+                    .and_then(|f| f.finances.cash)
+                    .unwrap_or(f64::INFINITY),
+                operating_cost_usd: declared.map_or(0.0, |f| f.finances.operating_cost),
+            }
+        })
+        .collect();
     RunSpec {
         name: s.name.clone(),
         seed: s.seed,
@@ -41,8 +61,10 @@ pub fn compile(s: &ScenarioSpec) -> RunSpec {
             .vendors
             .iter()
             .zip(&market.enters_at)
-            .map(|(v, &enters_at)| vendor(v, enters_at, s.rounds_per_year))
+            .zip(owners)
+            .map(|((v, &enters_at), owner)| vendor(v, owner, enters_at, s.rounds_per_year))
             .collect(),
+        firms,
         segments: s
             .segments
             .iter()
@@ -55,7 +77,7 @@ pub fn compile(s: &ScenarioSpec) -> RunSpec {
 /// A vendor with its defaults settled: the price before round 0 is twice the round-0 marginal
 /// cost; the strategy is `at_cost` for open-weight hosts and `cost_plus` with markup 1 for the
 /// others; cash is unlimited.
-fn vendor(v: &VendorSpec, enters_at: u32, rounds_per_year: f64) -> VendorPlan {
+fn vendor(v: &VendorSpec, owner: usize, enters_at: u32, rounds_per_year: f64) -> VendorPlan {
     // A vendor's figures are as of the round it enters: trends run from there.
     let curve = v.cost.build(&v.model, rounds_per_year, enters_at);
     let initial_price = v.initial_price.unwrap_or_else(|| {
@@ -70,6 +92,7 @@ fn vendor(v: &VendorSpec, enters_at: u32, rounds_per_year: f64) -> VendorPlan {
     };
     VendorPlan {
         name: v.name.clone(),
+        owner,
         quality: v.model.quality,
         curve,
         initial_price,

@@ -1,6 +1,9 @@
 //! The benchmarks of a world's market in its current round, and over the collusion window.
 
-use crate::equilibrium::{Benchmark, Benchmarks, DemandOracle, nash_benchmark, solve_benchmarks};
+use crate::equilibrium::{
+    Benchmark, Benchmarks, DemandOracle, MergerMarket, MergerSimulation, Owners, nash_benchmark,
+    simulate_merger, solve_benchmarks,
+};
 use crate::model::*;
 use crate::systems::{demand_oracle, has_frictions, round_demand};
 use bevy_ecs::prelude::*;
@@ -23,6 +26,7 @@ struct MarketKey {
     self_host: Vec<(f64, f64)>,
     scales: Vec<f64>,
     agents: u32,
+    owners: Vec<usize>,
 }
 
 impl MarketKey {
@@ -49,6 +53,7 @@ impl MarketKey {
                 .map(|s| s.volume_scale)
                 .collect(),
             agents: world.resource::<Buyers>().next_id(),
+            owners: board.owner.clone(),
         };
         MarketKey {
             capacities: capacities(world),
@@ -119,6 +124,7 @@ pub fn market_benchmarks(
         &at_cost,
         &caps,
         &floors,
+        &Owners::new(board.owner.clone()),
         warm,
     )
 }
@@ -142,5 +148,76 @@ pub fn round_nash(world: &mut World, max_agents: usize) -> Option<Benchmark> {
         .iter()
         .map(Option::is_some)
         .collect();
-    nash_benchmark(&demand, &costs, &board.active, &at_cost, &caps, &floors)
+    let owners = Owners::new(board.owner.clone());
+    nash_benchmark(
+        &demand,
+        &costs,
+        &board.active,
+        &at_cost,
+        &caps,
+        &floors,
+        &owners,
+    )
+}
+
+/// The static simulation of every merger applied in the round just played, on its market (the
+/// frictionless demand of its buyers at its costs, capacities and floors).
+pub fn merger_simulations(world: &mut World, max_agents: usize) -> Vec<MergerSimulation> {
+    let pending = std::mem::take(&mut world.resource_mut::<Mergers>().pending);
+    if pending.is_empty() {
+        return Vec::new();
+    }
+    let oracle = demand_oracle(world, max_agents);
+    let board = world.resource::<MarketBoard>().clone();
+    let firms = world.resource::<Firms>().names.clone();
+    let caps = capacities(world);
+    let policy = world.resource::<Policy>();
+    let v = board.names.len();
+    let costs: Vec<f64> = (0..v)
+        .map(|j| policy.net_marginal_cost(j, board.marginal_cost[j]))
+        .collect();
+    let floors: Vec<f64> = (0..v).map(|j| policy.floor(j)).collect();
+    let at_cost: Vec<bool> = board
+        .self_host_multiple
+        .iter()
+        .map(Option::is_some)
+        .collect();
+    let start: Vec<f64> = (0..v)
+        .map(|j| {
+            if at_cost[j] {
+                costs[j]
+            } else {
+                costs[j] * 1.5 + 1e-3
+            }
+        })
+        .collect();
+    let names =
+        |owners: &[usize]| -> Vec<String> { owners.iter().map(|&f| firms[f].clone()).collect() };
+    pending
+        .into_iter()
+        .map(|change| {
+            let market = MergerMarket {
+                round: change.round,
+                vendors: &board.names,
+                costs: &costs,
+                offered: &board.active,
+                at_cost: &at_cost,
+                capacities: &caps,
+                floors: &floors,
+                start: &start,
+            };
+            let (before, after) = (
+                Owners::new(change.before.clone()),
+                Owners::new(change.after.clone()),
+            );
+            let (nb, na) = (names(&change.before), names(&change.after));
+            simulate_merger(
+                &oracle,
+                market,
+                [(&before, &nb), (&after, &na)],
+                &firms[change.owner],
+                |p| oracle.consumer_surplus(p, &board.active),
+            )
+        })
+        .collect()
 }

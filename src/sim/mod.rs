@@ -6,11 +6,11 @@ mod learners;
 mod spec;
 mod world;
 
-pub use benchmarks::{BenchmarkCache, market_benchmarks, round_nash};
+pub use benchmarks::{BenchmarkCache, market_benchmarks, merger_simulations, round_nash};
 pub use learners::{learners_game, train};
-pub use spec::{RunSpec, SegmentPlan, VendorPlan};
+pub use spec::{FirmPlan, RunSpec, SegmentPlan, VendorPlan};
 
-use crate::equilibrium::{Benchmarks, CollusionWindow, DemandOracle, WindowSums};
+use crate::equilibrium::{Benchmarks, CollusionWindow, DemandOracle, MergerSimulation, WindowSums};
 use crate::learning::LearningReport;
 use crate::metrics::collusion_window_rounds;
 use crate::model::*;
@@ -41,6 +41,8 @@ pub struct RunResult {
     pub collusion_window: Option<CollusionWindow>,
     /// What Q-learning vendors learned before round 0 (when there are any).
     pub learning: Option<LearningReport>,
+    /// The static simulation of every merger, on the market of its round.
+    pub mergers: Vec<MergerSimulation>,
 }
 
 impl Simulation {
@@ -137,6 +139,7 @@ impl Simulation {
             .saturating_sub(collusion_window_rounds(self.rounds));
         let mut window = WindowSums::default();
         let mut last = None;
+        let mut mergers = Vec::new();
         let first = self.round() == 0;
         while self.round() < self.rounds {
             let r = self.round();
@@ -148,6 +151,11 @@ impl Simulation {
             }
             self.step();
             on_round(r);
+            // Merger simulations are reported whether or not the benchmarks are.
+            mergers.extend(merger_simulations(
+                &mut self.world,
+                DemandOracle::DEFAULT_MAX_AGENTS,
+            ));
             if !self.benchmarks {
                 continue;
             }
@@ -177,6 +185,7 @@ impl Simulation {
             benchmarks,
             collusion_window,
             learning: self.learning,
+            mergers,
         })
     }
 }

@@ -24,10 +24,24 @@ pub struct RunSpec {
     pub self_host: Vec<(f64, f64)>,
     /// Vendors, by vendor index.
     pub vendors: Vec<VendorPlan>,
+    /// Firms, by firm index: those declared, then the owners the vendors name, then those
+    /// mergers create (every vendor without an owner is its own firm, of its name).
+    pub firms: Vec<FirmPlan>,
     /// Buyer segments, by segment index.
     pub segments: Vec<SegmentPlan>,
     /// Events and policies, in round order (file order within a round).
     pub events: Vec<Event>,
+}
+
+/// A firm as the run starts it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FirmPlan {
+    /// Unique name.
+    pub name: String,
+    /// Cash held for all its products, USD (infinite: none; its products keep their own).
+    pub cash_usd: f64,
+    /// Operating cost of the firm itself, USD per round.
+    pub operating_cost_usd: f64,
 }
 
 /// A vendor as the run starts it.
@@ -35,6 +49,8 @@ pub struct RunSpec {
 pub struct VendorPlan {
     /// Unique name.
     pub name: String,
+    /// The firm that owns it (index into `RunSpec::firms`).
+    pub owner: usize,
     /// Quality index of its model.
     pub quality: f64,
     /// Cost curve of its model.

@@ -56,7 +56,15 @@ fn spawn_vendors(world: &mut World, spec: &RunSpec) -> (bool, bool) {
         quality: vec![0.0; v],
         marginal_cost: vec![0.0; v],
         self_host_multiple: spec.vendors.iter().map(|x| x.self_host_multiple).collect(),
+        owner: spec.vendors.iter().map(|x| x.owner).collect(),
     };
+    world.insert_resource(Firms {
+        names: spec.firms.iter().map(|f| f.name.clone()).collect(),
+        cash_usd: spec.firms.iter().map(|f| f.cash_usd).collect(),
+        operating_cost_usd: spec.firms.iter().map(|f| f.operating_cost_usd).collect(),
+        exited_round: vec![None; spec.firms.len()],
+    });
+    world.insert_resource(Mergers::default());
     let (mut needs_demand, mut needs_round) = (false, false);
     let mut entities = Vec::with_capacity(v);
     for (index, plan) in spec.vendors.iter().enumerate() {

@@ -3,7 +3,7 @@
 
 use super::{Observation, PricingContext, PricingRule};
 use crate::check::Checker;
-use crate::equilibrium::{DemandModel, best_response};
+use crate::equilibrium::{DemandModel, Owners, owner_best_response};
 use serde::{Deserialize, Serialize};
 
 /// Which demand a best response is to.
@@ -51,13 +51,24 @@ impl BestResponse {
         Self { smoothing, demand }
     }
 
-    /// The best response to `model` at rivals' last prices.
+    /// The best response to `model` at the last prices, for the vendor's owner: the price that
+    /// maximises the summed profit of this product and its siblings (the owner's other products
+    /// in the market, at their last prices and this round's costs).
     fn respond<M: DemandModel>(model: &M, ctx: &PricingContext) -> Option<f64> {
         let mut offered = ctx.last_active.to_vec();
         offered[ctx.me] = true;
-        let zeros = vec![0.0; ctx.last_prices.len()];
-        let curve = model.curve(ctx.me, ctx.last_prices, &zeros, &offered);
-        best_response(&curve, ctx.marginal_cost, ctx.capacity)
+        let mut costs = ctx.costs.to_vec();
+        costs[ctx.me] = ctx.marginal_cost;
+        let owners = Owners::new(ctx.owners.to_vec());
+        owner_best_response(
+            model,
+            ctx.me,
+            ctx.last_prices,
+            &costs,
+            &offered,
+            &owners,
+            ctx.capacity,
+        )
     }
 }
 

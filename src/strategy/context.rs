@@ -17,6 +17,12 @@ pub struct PricingContext<'a> {
     pub last_prices: &'a [f64],
     /// Which vendors were in the market last round.
     pub last_active: &'a [bool],
+    /// The firm that owns each vendor's product, by vendor index: products of the vendor's own
+    /// owner are its siblings, not its rivals.
+    pub owners: &'a [usize],
+    /// Every vendor's marginal cost this round, net of subsidies, USD per Mtok: a firm knows its
+    /// own products' costs, so strategies read only the siblings' entries.
+    pub costs: &'a [f64],
     /// Its capacity this round, Mtok (None: unlimited).
     pub capacity: Option<f64>,
     /// What buyers wanted from it last round (before rationing), Mtok.
@@ -38,13 +44,19 @@ impl PricingContext<'_> {
         self.last_prices[self.me]
     }
 
-    /// The cheapest last price among rivals in the market, if any.
+    /// Whether vendor `j` is a rival: another firm's product (the vendor's siblings, products
+    /// of its own owner, are not).
+    pub fn is_rival(&self, j: usize) -> bool {
+        self.owners.get(j) != self.owners.get(self.me)
+    }
+
+    /// The cheapest last price among rivals in the market (other firms' products), if any.
     pub fn lowest_rival_price(&self) -> Option<f64> {
         self.last_prices
             .iter()
             .zip(self.last_active)
             .enumerate()
-            .filter(|&(j, (_, &active))| j != self.me && active)
+            .filter(|&(j, (_, &active))| j != self.me && active && self.is_rival(j))
             .map(|(_, (&p, _))| p)
             .reduce(f64::min)
     }
@@ -82,7 +94,13 @@ pub struct Observation<'a> {
 pub(crate) mod testing {
     use super::PricingContext;
 
-    /// A context for vendor 0 with the given last prices (all active), unlimited capacity.
+    /// Owners of up to 16 vendors, each its own.
+    const SEPARATE: [usize; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+    /// Costs of up to 16 vendors (unused by single-product strategies).
+    const COSTS: [f64; 16] = [0.0; 16];
+
+    /// A context for vendor 0 with the given last prices (all active, each vendor its own
+    /// firm), unlimited capacity.
     pub fn ctx<'a>(round: u32, mc: f64, last: &'a [f64], active: &'a [bool]) -> PricingContext<'a> {
         PricingContext {
             round,
@@ -90,6 +108,8 @@ pub(crate) mod testing {
             marginal_cost: mc,
             last_prices: last,
             last_active: active,
+            owners: &SEPARATE[..last.len()],
+            costs: &COSTS[..last.len()],
             capacity: None,
             last_demand: 0.0,
             rounds_in_market: round,

@@ -13,6 +13,7 @@ pub fn key_columns(table: &str) -> &'static [&'static str] {
         "vendors" => &["run_id", "round", "vendor"],
         "segments" => &["run_id", "round", "segment"],
         "market" => &["run_id", "round"],
+        "firms" => &["run_id", "round", "firm"],
         _ => &["run_id"],
     }
 }

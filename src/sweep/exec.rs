@@ -502,7 +502,7 @@ pub fn execute(
     })
 }
 
-/// Writes one part: the three panels, then its `runs` rows, which commit it.
+/// Writes one part: the four panels, then its `runs` rows, which commit it.
 fn write_part(p: &Prepared<'_>, part: u64, mut runs: Vec<RunOutput>) -> Result<(), SweepError> {
     runs.sort_by_key(|r| r.run.run_id);
     let mut panels = Panels::default();
@@ -517,6 +517,7 @@ fn write_part(p: &Prepared<'_>, part: u64, mut runs: Vec<RunOutput>) -> Result<(
         output::vendors_frame(&panels.vendors).map_err(polars_err("vendors"))?,
         output::segments_frame(&panels.segments).map_err(polars_err("segments"))?,
         output::market_frame(&panels.market).map_err(polars_err("market"))?,
+        output::firms_frame(&panels.firms).map_err(polars_err("firms"))?,
     ];
     drop(panels);
     for (table, df) in TABLES.iter().zip(frames.iter_mut()) {

@@ -26,7 +26,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The tables, in commit order: a part is finished once its `runs` file exists.
-pub const TABLES: [&str; 4] = ["vendors", "segments", "market", "runs"];
+pub const TABLES: [&str; 5] = ["vendors", "segments", "market", "firms", "runs"];
 
 /// Rows of panels a part aims at when `runs_per_part` is not given.
 const TARGET_ROWS_PER_PART: u64 = 20_000;

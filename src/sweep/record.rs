@@ -174,6 +174,7 @@ mod tests {
                 price_index: pi,
                 min_price: pi,
                 hhi,
+                hhi_products: hhi,
                 active_vendors: active,
                 volume_mtok: 1.0,
                 consumer_surplus: cs,

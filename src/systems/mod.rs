@@ -21,7 +21,7 @@ pub use learn::learn_from_outcomes;
 pub use oracle::{demand_oracle, has_frictions, refresh_demand_view, round_demand};
 pub use prices::{post_offers, set_prices};
 pub use record::{advance_clock, record_panels};
-pub use settle::settle_accounts;
+pub use settle::{settle_accounts, settle_firms};
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::SingleThreadedExecutor;
@@ -84,7 +84,9 @@ pub fn round_schedule() -> Schedule {
             .in_set(Stage::SetPrices),
         choose_offers.in_set(Stage::Choose),
         clear_capacity.in_set(Stage::ClearCapacity),
-        settle_accounts.in_set(Stage::Settle),
+        (settle_accounts, settle_firms)
+            .chain()
+            .in_set(Stage::Settle),
         learn_from_outcomes.in_set(Stage::Learn),
         (record_panels, advance_clock).chain().in_set(Stage::Record),
     ));

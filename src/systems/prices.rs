@@ -27,6 +27,9 @@ pub fn set_prices(
     mut board: ResMut<MarketBoard>,
 ) {
     let board = &mut *board;
+    let net_costs: Vec<f64> = (0..board.names.len())
+        .map(|j| policy.net_marginal_cost(j, board.marginal_cost[j]))
+        .collect();
     for (v, costs, presence, cap, outcome, mut pricing, mut price) in &mut vendors {
         if !presence.active {
             continue;
@@ -37,6 +40,8 @@ pub fn set_prices(
             marginal_cost: policy.net_marginal_cost(v.index, costs.marginal_cost_per_mtok),
             last_prices: &board.last_posted,
             last_active: &board.last_active,
+            owners: &board.owner,
+            costs: &net_costs,
             capacity: cap.mtok_per_round,
             last_demand: outcome.demand_mtok,
             rounds_in_market: presence.rounds_active,

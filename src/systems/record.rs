@@ -14,6 +14,7 @@ pub fn record_panels(
     offers: Res<Offers>,
     book: Res<SegmentBook>,
     board: Res<MarketBoard>,
+    firms: Res<Firms>,
     vendors: Query<(&Vendor, &Costs, &Finances, &Presence, &Outcome, &Capacity)>,
     mut panels: ResMut<Panels>,
 ) {
@@ -31,6 +32,7 @@ pub fn record_panels(
             run_id: run,
             round,
             vendor: &board.names[v.index],
+            owner: &firms.names[board.owner[v.index]],
             price,
             marginal_cost: costs.marginal_cost_per_mtok,
             quality: board.quality[v.index],
@@ -63,6 +65,8 @@ pub fn record_panels(
         active += shown as u32;
         let _ = presence;
     }
+    let firm_shares = record_firms(run, round, &board, &firms, &rows, &mut panels);
+    let firm_hhi: f64 = firm_shares.iter().map(|s| (100.0 * s).powi(2)).sum();
     let v = offers.0.n_vendors;
     let mut cs_total = 0.0;
     for (s, seg) in book.segments.iter().enumerate() {
@@ -96,7 +100,8 @@ pub fn record_panels(
         round,
         price_index: (volume > 0.0).then(|| spend / volume),
         min_price,
-        hhi: (volume > 0.0).then_some(hhi),
+        hhi: (volume > 0.0).then_some(firm_hhi),
+        hhi_products: (volume > 0.0).then_some(hhi),
         active_vendors: active,
         volume_mtok: volume,
         consumer_surplus: cs_total,
@@ -106,6 +111,63 @@ pub fn record_panels(
         fixed_costs: fixed,
         welfare_net_of_fixed_costs: cs_total + ps - public - fixed,
     });
+}
+
+/// Appends one row per firm: its products' outcomes summed, its own operating cost and cash.
+/// Returns each firm's share of volume.
+fn record_firms(
+    run: u64,
+    round: u32,
+    board: &MarketBoard,
+    firms: &Firms,
+    rows: &[(&Vendor, &Costs, &Finances, &Presence, &Outcome, &Capacity)],
+    panels: &mut Panels,
+) -> Vec<f64> {
+    let n = firms.names.len();
+    let mut shares = vec![0.0; n];
+    for f in 0..n {
+        let mut row = crate::output::FirmRow {
+            run_id: run,
+            round,
+            firm: &firms.names[f],
+            products_active: 0,
+            share: 0.0,
+            quantity_mtok: 0.0,
+            revenue: 0.0,
+            costs: 0.0,
+            profit: 0.0,
+            cash: None,
+        };
+        let mut cash = Some(0.0);
+        let mut owned = 0;
+        for &(v, _, fin, _, out, _) in rows.iter().filter(|r| board.owner[r.0.index] == f) {
+            owned += 1;
+            cash = cash
+                .zip(fin.cash_usd.is_finite().then_some(fin.cash_usd))
+                .map(|(a, b)| a + b);
+            if !board.active[v.index] {
+                continue;
+            }
+            row.products_active += 1;
+            row.share += out.share;
+            row.quantity_mtok += out.quantity_mtok;
+            row.revenue += out.revenue_usd;
+            row.costs += out.variable_cost_usd + out.fixed_cost_usd + out.training_cost_usd;
+            row.profit += out.profit_usd;
+        }
+        if row.products_active > 0 {
+            row.costs += firms.operating_cost_usd[f];
+            row.profit -= firms.operating_cost_usd[f];
+        }
+        if firms.holds_cash(f) {
+            row.cash = Some(firms.cash_usd[f]);
+        } else if owned > 0 {
+            row.cash = cash;
+        }
+        shares[f] = row.share;
+        panels.firms.push(row);
+    }
+    shares
 }
 
 /// Moves to the next round.

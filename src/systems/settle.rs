@@ -108,3 +108,42 @@ pub fn vendor_quantities(tally: &ChoiceTally, offers: &Offers, book: &SegmentBoo
     }
     q
 }
+
+/// Settles every firm that holds its products' cash: their profits flow into it, its own
+/// operating cost is charged, and when it runs out of cash all its products in the market exit
+/// together.
+pub fn settle_firms(
+    clock: Res<RoundClock>,
+    board: Res<MarketBoard>,
+    mut firms: ResMut<Firms>,
+    mut vendors: Query<(&Vendor, &Outcome, &mut Presence)>,
+) {
+    let n = firms.names.len();
+    let mut profit = vec![0.0; n];
+    let mut products = vec![0u32; n];
+    for (v, out, _) in &vendors {
+        if board.active[v.index] {
+            let f = board.owner[v.index];
+            profit[f] += out.profit_usd;
+            products[f] += 1;
+        }
+    }
+    for f in 0..n {
+        if !firms.holds_cash(f) || products[f] == 0 {
+            continue;
+        }
+        firms.cash_usd[f] += profit[f] - firms.operating_cost_usd[f];
+        if firms.cash_usd[f] < 0.0 {
+            if firms.exited_round[f].is_none() {
+                firms.exited_round[f] = Some(clock.round);
+                info!(round = clock.round, firm = %firms.names[f], cash = firms.cash_usd[f], "firm ran out of cash; its products exit");
+            }
+            for (v, _, mut presence) in &mut vendors {
+                if board.owner[v.index] == f && presence.active {
+                    presence.active = false;
+                    presence.exited_round = Some(clock.round);
+                }
+            }
+        }
+    }
+}

@@ -2,7 +2,7 @@
 
 use crate::common::*;
 use pricewar::equilibrium::{
-    DemandModel, LinearSystem, monopoly_price, nash_prices, solve_benchmarks,
+    DemandModel, LinearSystem, Owners, monopoly_price, nash_prices, solve_benchmarks,
 };
 
 /// Three vendors with different costs and qualities, one representative buyer (μ = 1/α = 0.25).
@@ -31,6 +31,7 @@ fn logit_benchmarks() -> (pricewar::equilibrium::Benchmarks, Vec<f64>) {
         &[false; 3],
         &[None; 3],
         &[],
+        &Owners::separate(3),
         None,
     );
     (b, costs)

@@ -378,3 +378,58 @@ fn absurd_thread_and_job_counts_are_refused() {
         assert!(!out.exists());
     }
 }
+
+/// GOOD with a second vendor B, and `extra` appended.
+fn two_vendors(extra: &str) -> String {
+    GOOD.replace(
+        "segments:",
+        "  - name: B\n    model: { quality: 1 }\n    cost: { kind: linear, marginal: 1 }\nsegments:",
+    ) + extra
+}
+
+#[test]
+fn an_owner_that_names_no_declared_firm_is_refused() {
+    let yaml = two_vendors("").replace("  - name: B\n", "  - name: B\n    owner: Acme\n")
+        + "firms:\n  - name: Lab\n";
+    rejects(
+        &yaml,
+        &[
+            "bad.yaml:10:",
+            "vendors[1].owner",
+            "no firm is named `Acme`",
+            "firms: Lab",
+        ],
+    );
+    let yaml = two_vendors("").replace("  - name: B\n", "  - name: B\n    owner: ''\n");
+    rejects(
+        &yaml,
+        &["bad.yaml:10:", "vendors[1].owner", "must name a firm"],
+    );
+}
+
+#[test]
+fn a_merger_of_one_product_or_of_one_owners_products_is_refused() {
+    let yaml = two_vendors("events:\n  - { kind: merger, round: 1, vendors: [A], owner: AB }\n");
+    rejects(
+        &yaml,
+        &["bad.yaml:19:", "events[0].vendors", "at least two products"],
+    );
+    let yaml = two_vendors("events:\n  - { kind: merger, round: 1, vendors: [A, Z], owner: AB }\n");
+    rejects(&yaml, &["events[0].vendors[1]", "no vendor is named `Z`"]);
+    let yaml = two_vendors("events:\n  - { kind: merger, round: 1, vendors: [A, B], owner: AB }\n")
+        .replace("  - name: A\n", "  - name: A\n    owner: L\n")
+        .replace("  - name: B\n", "  - name: B\n    owner: L\n");
+    rejects(&yaml, &["events[0].vendors", "owned by `L` already"]);
+}
+
+#[test]
+fn cash_held_by_both_a_firm_and_its_product_is_refused() {
+    let yaml = two_vendors("firms:\n  - { name: L, finances: { cash: 10 } }\n").replace(
+        "  - name: B\n",
+        "  - name: B\n    owner: L\n    finances: { cash: 5 }\n",
+    );
+    rejects(
+        &yaml,
+        &["bad.yaml:11:", "vendors[1].finances.cash", "holds the cash"],
+    );
+}

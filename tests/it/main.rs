@@ -12,6 +12,7 @@
 //! - `learning`: Q-learning reproduces Calvano et al. (2020).
 //! - `strategies`: Edgeworth cycles, capacity and rationing, penetration, tit for tat.
 //! - `events`: every event kind changes what it should at its round, and nothing else.
+//! - `firms`: firms of several products, their cash, mergers and merger simulation.
 //! - `analysis`: `pricewar analyze`, one submodule per theme: `run_metrics` (each metric against
 //!   its definition on hand-made panels), `sweeps` (aggregation across replicates and shards,
 //!   incomplete and sampled sweeps), `formats` (every format, tables within 100 columns) and
@@ -33,6 +34,7 @@ mod edge_cases;
 mod equilibrium;
 mod errors;
 mod events;
+mod firms;
 mod learning;
 mod output;
 mod plot;

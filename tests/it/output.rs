@@ -41,6 +41,7 @@ fn panels_have_the_documented_schema_and_row_counts() {
         ("run_id", UInt64),
         ("round", UInt32),
         ("vendor", String),
+        ("owner", String),
         ("price", Float64),
         ("marginal_cost", Float64),
         ("quality", Float64),
@@ -94,6 +95,7 @@ fn panels_have_the_documented_schema_and_row_counts() {
         ("price_index", Float64),
         ("min_price", Float64),
         ("hhi", Float64),
+        ("hhi_products", Float64),
         ("active_vendors", UInt32),
         ("volume_mtok", Float64),
         ("consumer_surplus", Float64),
@@ -111,6 +113,33 @@ fn panels_have_the_documented_schema_and_row_counts() {
             .collect::<Vec<_>>()
     );
     assert_eq!(m.height(), 6);
+    // Every vendor its own firm: one firm row per vendor and round.
+    let f = read(&out.join("firms.parquet"));
+    let expect_f = [
+        ("run_id", UInt64),
+        ("round", UInt32),
+        ("firm", String),
+        ("products_active", UInt32),
+        ("share", Float64),
+        ("quantity_mtok", Float64),
+        ("revenue", Float64),
+        ("costs", Float64),
+        ("profit", Float64),
+        ("cash", Float64),
+    ];
+    assert_eq!(
+        schema_of(&f),
+        expect_f
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.clone()))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(f.height(), 6 * vendors);
+    // Separate owners: HHI over firms is HHI over products.
+    assert_eq!(
+        m.column("hhi").unwrap().f64().unwrap().to_vec(),
+        m.column("hhi_products").unwrap().f64().unwrap().to_vec()
+    );
     // Rounds 0..6 for every vendor; shares of active vendors sum to one in rounds with volume.
     let rounds = v.column("round").unwrap().u32().unwrap();
     assert_eq!(rounds.min(), Some(0));

@@ -275,13 +275,14 @@ fn the_example_matcher_skips_elided_lines_only() {
 
 #[test]
 fn every_output_column_is_documented_in_readme() {
-    use pricewar::output::{MarketPanel, SegmentPanel, VendorPanel};
+    use pricewar::output::{FirmPanel, MarketPanel, SegmentPanel, VendorPanel};
     let readme = readme();
     let table_rows: Vec<&str> = readme.lines().filter(|l| l.starts_with("| `")).collect();
     for (panel, columns) in [
         ("vendors", VendorPanel::COLUMNS),
         ("segments", SegmentPanel::COLUMNS),
         ("market", MarketPanel::COLUMNS),
+        ("firms", FirmPanel::COLUMNS),
     ] {
         for c in columns {
             assert!(

@@ -4,7 +4,7 @@ mod foc;
 
 use super::{DemandModel, Foc, OwnPoint, OwnPriceCurve, Owners};
 use crate::demand::VolumeDemand;
-use crate::numerics::exp_fast;
+use crate::numerics::{exp_fast, ln_fast};
 
 /// One buyer agent as the oracle sees it; `weight` folds in its base volume, the customers it
 /// represents and the agents it stands for in a sample.
@@ -190,6 +190,49 @@ impl DemandOracle {
             .enumerate()
             .map(|(j, q)| (prices[j] - costs[j]) * q)
             .collect()
+    }
+
+    /// Buyers' expected consumer surplus at `prices` (vendors with `offered` set), USD per
+    /// round: each agent's logit log-sum over its options divided by its price sensitivity,
+    /// times its volume weight and its segment's volume scale, plus the area under the volume
+    /// curve at price 0 for segments without the outside option (as the simulated buyers'
+    /// surplus is reckoned). Its derivative in p_j is −q_j (Roy's identity). Agents with no
+    /// price sensitivity contribute nothing (their surplus has no money measure).
+    pub fn consumer_surplus(&self, prices: &[f64], offered: &[bool]) -> f64 {
+        let v = self.quality.len();
+        let charges = self.charges(prices);
+        let mut total = 0.0;
+        for a in &self.agents {
+            if a.alpha <= 0.0 {
+                continue;
+            }
+            let outside = self.outside[a.segment];
+            let u0 = if outside {
+                self.outside_utility(a)
+            } else {
+                f64::NEG_INFINITY
+            };
+            let c = &charges[a.segment * v..(a.segment + 1) * v];
+            let u: Vec<f64> = (0..v)
+                .map(|j| self.utility(a, j, prices[j], c[j], offered))
+                .collect();
+            let mx = u.iter().copied().fold(u0, f64::max);
+            if mx == f64::NEG_INFINITY {
+                continue;
+            }
+            let sum: f64 = std::iter::once(u0)
+                .chain(u.iter().copied())
+                .map(|x| exp_or_zero(x - mx))
+                .sum();
+            let scale = self.scale[a.segment];
+            let at_zero = if outside {
+                0.0
+            } else {
+                self.volume[a.segment].surplus(0.0) * scale
+            };
+            total += a.weight * ((mx + ln_fast(sum)) / a.alpha * scale + at_zero);
+        }
+        total
     }
 
     /// The outside option's utility: the better of not buying and self-hosting, each

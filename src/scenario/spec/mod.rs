@@ -4,10 +4,12 @@
 //! and [`super::compile`] turns them into the run specification the engine plays. Serialising a spec writes the resolved
 //! scenario (every default explicit) next to a run's output.
 
+mod firm;
 mod segment;
 mod sweep;
 mod vendor;
 
+pub use firm::{FirmFinancesSpec, FirmSpec};
 pub use segment::{ChoiceSpec, GrowthSpec, SegmentSpec};
 pub use sweep::{OrderedMap, RangeSpec, SampleMethod, SampleSpec, SweepSpec};
 pub use vendor::{
@@ -45,6 +47,10 @@ pub struct ScenarioSpec {
     /// The outside option every segment with `outside_option: true` can take.
     #[serde(default)]
     pub outside_option: OutsideSpec,
+    /// Firms that own vendors' products (optional: a vendor without `owner` is its own firm;
+    /// declare firms to give them cash, or to check every `owner` against a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub firms: Vec<FirmSpec>,
     /// Vendors, in output order.
     pub vendors: Vec<VendorSpec>,
     /// Buyer segments.

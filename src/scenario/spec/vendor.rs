@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 pub struct VendorSpec {
     /// Unique name.
     pub name: String,
+    /// The firm that owns this product (default: the vendor's own name, a firm of one product).
+    /// Products of one owner are priced for the owner's profit over all of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
     /// The model it sells.
     pub model: ModelSpec,
     /// How its costs arise.
@@ -69,6 +73,13 @@ pub const DEFAULT_SERVING_COST_SHARE: f64 = 0.1;
 
 fn is_zero(x: &u32) -> bool {
     *x == 0
+}
+
+impl VendorSpec {
+    /// The firm that owns the product: its `owner`, or its own name.
+    pub fn owner_name(&self) -> &str {
+        self.owner.as_deref().unwrap_or(&self.name)
+    }
 }
 
 /// Cash, running costs and what is charged for training.

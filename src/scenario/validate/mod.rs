@@ -2,6 +2,7 @@
 //! is allowed. Each choice (strategy, cost curve, volume form, event kind, distribution) checks
 //! its own block; this module checks how they fit together.
 
+mod firms;
 mod learners;
 mod segment;
 mod sweep;
@@ -131,6 +132,7 @@ fn check_spec(s: &ScenarioSpec, c: &mut Checker) {
         }
         segment::check_segment(g, &p, c);
     }
+    firms::check_firms(s, c);
     check_events(s, c);
     learners::check_q_learning(s, c);
     if let Some(sw) = &s.sweep {
@@ -180,6 +182,7 @@ fn check_events(s: &ScenarioSpec, c: &mut Checker) {
             .iter()
             .map(|v| VendorFacts {
                 name: &v.name,
+                owner: v.owner_name(),
                 enters_at: v.enters_at,
                 cost: &v.cost,
             })
