@@ -115,6 +115,8 @@ pub struct Dataset {
     pub shards: Option<u32>,
     /// Benchmark profits from a run's manifest, when it has them.
     pub benchmarks: Option<Benchmarks>,
+    /// The merger simulations of a run's manifest (`mergers`; empty without mergers).
+    pub mergers: Vec<serde_json::Value>,
 }
 
 /// Opens `dir` as a run directory (it has `vendors.parquet`) or a sweep directory (it has
@@ -179,11 +181,16 @@ fn open_run(dir: &Path) -> Result<Dataset, AnalysisError> {
     let settings = scenario_settings(&dir.join("scenario.yaml"))?;
     let (scenario, rpy) = (settings.name, settings.rounds_per_year);
     let manifest = dir.join("manifest.json");
-    let benchmarks = if manifest.is_file() {
+    let (benchmarks, mergers) = if manifest.is_file() {
         let v = read_json(&manifest)?;
-        parse_benchmarks(&manifest, &v)?
+        let mergers = v
+            .get("mergers")
+            .and_then(|m| m.as_array())
+            .cloned()
+            .unwrap_or_default();
+        (parse_benchmarks(&manifest, &v)?, mergers)
     } else {
-        None
+        (None, Vec::new())
     };
     Ok(Dataset {
         dir: dir.to_path_buf(),
@@ -200,6 +207,7 @@ fn open_run(dir: &Path) -> Result<Dataset, AnalysisError> {
         planned_runs: None,
         shards: None,
         benchmarks,
+        mergers,
     })
 }
 
@@ -325,6 +333,7 @@ fn open_sweep(dir: &Path) -> Result<Dataset, AnalysisError> {
         planned_runs,
         shards,
         benchmarks: None,
+        mergers: Vec::new(),
     })
 }
 

@@ -24,6 +24,7 @@
 mod error;
 pub mod format;
 pub mod load;
+pub mod merger;
 pub mod metric;
 pub mod plot;
 pub mod report;

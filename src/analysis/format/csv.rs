@@ -86,6 +86,30 @@ pub(super) fn render(report: &Report) -> String {
                     }
                 }
             }
+            for m in &report.mergers {
+                for p in &m.products {
+                    for (key, unit, x) in [
+                        ("nash_before", "USD/Mtok", p.nash_before),
+                        ("nash_after", "USD/Mtok", p.nash_after),
+                        ("predicted_change", "fraction", p.predicted_change),
+                        ("posted_before", "USD/Mtok", p.posted_before),
+                        ("posted_last", "USD/Mtok", p.posted_last),
+                        ("observed_change", "fraction", p.observed_change),
+                        ("guppi", "fraction", p.guppi),
+                    ] {
+                        csv_line(
+                            &mut out,
+                            &[
+                                format!("merger_round_{}", m.round),
+                                p.vendor.clone(),
+                                key.into(),
+                                unit.into(),
+                                csv_num(x),
+                            ],
+                        );
+                    }
+                }
+            }
         }
         Kind::Sweep => {
             let mut header = vec!["table".to_string()];

@@ -126,6 +126,9 @@ pub fn json_value(report: &Report) -> Value {
             "benchmark": "frictionless",
         }),
     );
+    if !report.mergers.is_empty() {
+        o.insert("mergers".into(), json!(report.mergers));
+    }
     o.insert("warnings".into(), json!(warnings(report)));
     o.insert("definitions".into(), json!(notes(report)));
     match report.kind {

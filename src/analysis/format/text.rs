@@ -171,6 +171,62 @@ fn run_text(out: &mut String, style: &impl Style, report: &Report) {
         c.rows.push(row);
     }
     style.grid(out, &c);
+    for m in &report.mergers {
+        merger_text(out, style, m);
+    }
+}
+
+/// A merger: the static prediction (Bertrand-Nash before and after) beside the prices posted.
+fn merger_text(out: &mut String, style: &impl Style, m: &crate::analysis::merger::MergerReport) {
+    style.heading(
+        out,
+        2,
+        &format!(
+            "Merger in round {} into {}: static prediction and what the strategies did",
+            m.round, m.owner
+        ),
+    );
+    let mut g = Grid::new(1);
+    g.column("vendor", "", false);
+    g.column("owner", "after", false);
+    for (label, unit) in [
+        ("Nash before", "USD/Mtok"),
+        ("Nash after", "USD/Mtok"),
+        ("predicted", "change"),
+        ("posted before", "USD/Mtok"),
+        ("posted last", "USD/Mtok"),
+        ("observed", "change"),
+        ("GUPPI", ""),
+    ] {
+        g.column(label, unit, true);
+    }
+    for p in &m.products {
+        g.rows.push(vec![
+            p.vendor.clone(),
+            p.owner.clone(),
+            opt(p.nash_before, Unit::UsdPerMtok, false),
+            opt(p.nash_after, Unit::UsdPerMtok, false),
+            opt(p.predicted_change, Unit::Fraction, false),
+            opt(p.posted_before, Unit::UsdPerMtok, false),
+            opt(p.posted_last, Unit::UsdPerMtok, false),
+            opt(p.observed_change, Unit::Fraction, false),
+            opt(p.guppi, Unit::Fraction, false),
+        ]);
+    }
+    if let (Some(a), Some(b)) = (m.consumer_surplus_before, m.consumer_surplus_after) {
+        g.rows.push(vec![
+            "consumer surplus".into(),
+            "USD/round".into(),
+            opt(Some(a), Unit::Usd, false),
+            opt(Some(b), Unit::Usd, false),
+            opt((a != 0.0).then(|| b / a - 1.0), Unit::Fraction, false),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    style.grid(out, &g);
 }
 
 fn interval(s: &Summary, unit: Unit) -> String {

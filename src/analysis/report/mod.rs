@@ -129,6 +129,8 @@ pub struct Report {
     pub has_benchmarks: bool,
     /// The groups: one for a run; one per parameter combination for a sweep.
     pub groups: Vec<Group>,
+    /// A run's mergers: the static merger simulation beside the prices posted.
+    pub mergers: Vec<crate::analysis::merger::MergerReport>,
 }
 
 /// Analyses an opened output directory.
@@ -146,7 +148,9 @@ pub fn analyze(data: &Dataset) -> Result<Report, AnalysisError> {
     if let Some(c) = completeness.as_ref().filter(|c| !c.is_complete()) {
         tracing::warn!("{}: {}", data.dir.display(), c.message(&data.dir));
     }
+    let mergers = crate::analysis::merger::mergers(data)?;
     Ok(Report {
+        mergers,
         kind: data.kind,
         dir: data.dir.clone(),
         scenario: data.scenario.clone(),
