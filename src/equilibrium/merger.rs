@@ -281,13 +281,13 @@ mod tests {
         .unwrap();
         for s in [&by_newton, &by_search] {
             let q = oracle.quantities(&s.prices, &all);
-            for j in 0..5 {
+            for (j, &c) in costs.iter().enumerate() {
                 let firm: f64 = (0..5)
                     .filter(|&k| owners.same(j, k))
                     .map(|k| q[k] / 10.0)
                     .sum();
                 let markup = 1.0 / (alpha * (1.0 - firm));
-                let got = s.prices[j] - costs[j];
+                let got = s.prices[j] - c;
                 assert!(
                     (got - markup).abs() <= 1e-9 * markup,
                     "{j}: {got} vs {markup}"

@@ -125,7 +125,7 @@ fn record_firms(
 ) -> Vec<f64> {
     let n = firms.names.len();
     let mut shares = vec![0.0; n];
-    for f in 0..n {
+    for (f, firm_share) in shares.iter_mut().enumerate() {
         let mut row = crate::output::FirmRow {
             run_id: run,
             round,
@@ -164,7 +164,7 @@ fn record_firms(
         } else if owned > 0 {
             row.cash = cash;
         }
-        shares[f] = row.share;
+        *firm_share = row.share;
         panels.firms.push(row);
     }
     shares
