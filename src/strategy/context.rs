@@ -88,6 +88,9 @@ pub struct Observation<'a> {
     pub profit_usd: f64,
     /// Every vendor's posted price this round (public once the round is over).
     pub prices: &'a [f64],
+    /// Every vendor's Mtok sold this round (a firm knows its own products'; strategies read only
+    /// their siblings' entries).
+    pub quantities: &'a [f64],
 }
 
 #[cfg(test)]

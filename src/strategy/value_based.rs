@@ -7,6 +7,9 @@
 //! Fitted to a nonlinear demand, the fixed point of this rule satisfies the true first-order
 //! condition p − c = −q/q'(p), because the local fit is tangent to the demand curve.
 //! When past prices are too alike to identify a slope, the vendor runs a small price experiment.
+//! A product of a firm that sells others (its siblings) prices for the firm: each sibling's
+//! volume is regressed on this product's price alike, and the optimum gains Σ m_k·d_k/(2b)
+//! (m_k the sibling's margin, d_k its fitted volume slope).
 //! Rounds without sales are censored observations (demand is zero at that price or anywhere
 //! above it) and stay out of the fit; after one the vendor cuts its price toward cost by
 //! `max_change` until it sells again.
@@ -70,6 +73,10 @@ pub struct ValueBased {
     spq: f64,
     probes: u32,
     unsold: bool,
+    // Weighted sums of q_k and p·q_k of every vendor k (p this vendor's price): the slopes of
+    // its siblings' volumes in its price.
+    sqk: Vec<f64>,
+    spqk: Vec<f64>,
 }
 
 impl ValueBased {
@@ -87,6 +94,8 @@ impl ValueBased {
             spq: 0.0,
             probes: 0,
             unsold: false,
+            sqk: Vec::new(),
+            spqk: Vec::new(),
         }
     }
 
@@ -113,6 +122,23 @@ impl ValueBased {
             return None;
         }
         Some((mq + b * mp, b))
+    }
+
+    /// The slope ∂q_k/∂p of vendor k's volume in this vendor's price, fitted from the same
+    /// observations (the regression of k's volume on this price; 0 before any, and never
+    /// negative: the firm's products are substitutes).
+    pub fn cross_slope(&self, k: usize) -> f64 {
+        if self.sw <= 0.0 || k >= self.sqk.len() {
+            return 0.0;
+        }
+        let mp = self.sp / self.sw;
+        let var = self.spp / self.sw - mp * mp;
+        if var.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+            return 0.0;
+        }
+        let cov = self.spqk[k] / self.sw - mp * self.sqk[k] / self.sw;
+        let d = cov / var;
+        if d.is_finite() { d.max(0.0) } else { 0.0 }
     }
 
     /// The profit-maximising price against q = a − b·p at marginal cost c, not below cost.
@@ -154,7 +180,14 @@ impl PricingRule for ValueBased {
         }
         match self.estimate() {
             Some((a, b)) => {
-                let target = Self::optimal_price(a, b, ctx.marginal_cost);
+                // For its owner: the firm's other products gain volume d_k per unit of this
+                // price at margin m_k, which adds Σ m_k·d_k/(2b) to the optimum
+                // ((p − c)(a − b·p) + Σ m_k·(q_k + d_k·p) peaks there).
+                let siblings: f64 = (0..ctx.last_prices.len())
+                    .filter(|&k| k != ctx.me && ctx.last_active[k] && !ctx.is_rival(k))
+                    .map(|k| (ctx.last_prices[k] - ctx.costs[k]).max(0.0) * self.cross_slope(k))
+                    .sum();
+                let target = Self::optimal_price(a, b, ctx.marginal_cost) + siblings / (2.0 * b);
                 if self.believed.is_some() || last <= 0.0 {
                     return target;
                 }
@@ -194,6 +227,14 @@ impl PricingRule for ValueBased {
         self.sq = l * self.sq + q;
         self.spp = l * self.spp + p * p;
         self.spq = l * self.spq + p * q;
+        let n = obs.quantities.len();
+        self.sqk.resize(n, 0.0);
+        self.spqk.resize(n, 0.0);
+        for (k, &qk) in obs.quantities.iter().enumerate() {
+            let qk = if qk.is_finite() { qk } else { 0.0 };
+            self.sqk[k] = l * self.sqk[k] + qk;
+            self.spqk[k] = l * self.spqk[k] + p * qk;
+        }
     }
 
     fn needs_demand(&self) -> bool {
@@ -246,6 +287,7 @@ mod tests {
                 marginal_cost: 10.0,
                 profit_usd: (p - 10.0) * q,
                 prices: &[p],
+                quantities: &[q],
             });
             last = p;
         }
@@ -270,6 +312,38 @@ mod tests {
         }
     }
 
+    /// Product 0 of a firm that also sells product 1 (held at price 50, cost 10): q_0 =
+    /// 1000 − 5·p_0 and q_1 = 200 + 2·p_0. The firm's profit (p_0 − 10)·q_0 + 40·q_1 peaks at
+    /// p_0 = (1000/5 + 10)/2 + 40·2/(2·5) = 113, above the single-product 105.
+    #[test]
+    fn a_firms_product_prices_for_its_siblings_margins_too() {
+        let mut s = ValueBased::from_spec(&spec(None));
+        let mut last = 50.0;
+        let owners = [0, 0];
+        let costs = [10.0, 10.0];
+        for round in 0..60 {
+            let prices = [last, 50.0];
+            let mut c = ctx(round, 10.0, &prices, &[true, true]);
+            c.owners = &owners;
+            c.costs = &costs;
+            let p = s.price(&c);
+            let q0 = (1000.0 - 5.0 * p).max(0.0);
+            let q1 = 200.0 + 2.0 * p;
+            s.observe(&Observation {
+                round,
+                price: p,
+                quantity_mtok: q0,
+                marginal_cost: 10.0,
+                profit_usd: (p - 10.0) * q0,
+                prices: &[p, 50.0],
+                quantities: &[q0, q1],
+            });
+            last = p;
+        }
+        assert!((last - 113.0).abs() < 1e-6, "price {last}");
+        assert!((s.cross_slope(1) - 2.0).abs() < 1e-9);
+    }
+
     #[test]
     fn without_identifying_variation_it_experiments() {
         let mut s = ValueBased::from_spec(&spec(None));
@@ -280,6 +354,7 @@ mod tests {
             marginal_cost: 1.0,
             profit_usd: 45.0,
             prices: &[10.0],
+            quantities: &[5.0],
         });
         let p = s.price(&ctx(1, 1.0, &[10.0], &[true]));
         assert!((p - 10.5).abs() < 1e-12);

@@ -13,6 +13,12 @@ pub fn learn_from_outcomes(
     mut board: ResMut<MarketBoard>,
 ) {
     let board = &mut *board;
+    let mut sold = vec![0.0; board.names.len()];
+    for (v, _, _, out, _) in &vendors {
+        if board.active[v.index] {
+            sold[v.index] = out.quantity_mtok;
+        }
+    }
     for (v, presence, costs, out, mut pricing) in &mut vendors {
         if board.active[v.index] {
             pricing.0.observe(&Observation {
@@ -22,6 +28,7 @@ pub fn learn_from_outcomes(
                 marginal_cost: policy.net_marginal_cost(v.index, costs.marginal_cost_per_mtok),
                 profit_usd: out.profit_usd,
                 prices: &board.posted,
+                quantities: &sold,
             });
         }
         board.last_active[v.index] = presence.active;

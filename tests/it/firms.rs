@@ -295,3 +295,56 @@ fn a_merger_is_in_the_manifest_and_the_run_summary() {
     assert!(m["guppi"][0]["guppi"].as_f64().unwrap() > 0.0);
     assert_eq!(manifest["rows"]["firms"], 40 * 4);
 }
+
+#[test]
+fn analyze_sets_the_merger_prediction_beside_the_posted_prices() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("merger.yaml");
+    std::fs::write(&file, MERGER).unwrap();
+    let out = dir.path().join("out");
+    pricewar()
+        .args([
+            "run",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .assert()
+        .success();
+    let json = pricewar()
+        .args(["analyze", out.to_str().unwrap(), "--format", "json"])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&json.get_output().stdout).unwrap();
+    let m = &v["mergers"][0];
+    assert_eq!(m["round"], 10);
+    let products = m["products"].as_array().unwrap();
+    assert_eq!(products.len(), 3);
+    let b = &products[1];
+    assert_eq!(b["owner"], "BC");
+    assert_eq!(b["merging"], true);
+    // Best responses reach the predicted post-merger price by the last round.
+    let (nash, last) = (
+        b["nash_after"].as_f64().unwrap(),
+        b["posted_last"].as_f64().unwrap(),
+    );
+    assert!((nash - last).abs() < 1e-6 * nash);
+    assert!(b["observed_change"].as_f64().unwrap() > 0.0);
+    assert!(b["guppi"].as_f64().unwrap() > 0.0);
+    assert!(products[0]["guppi"].is_null());
+    let table = pricewar()
+        .args(["analyze", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let text = String::from_utf8(table.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("Merger in round 10 into BC"), "{text}");
+    for format in ["csv", "markdown"] {
+        let o = pricewar()
+            .args(["analyze", out.to_str().unwrap(), "--format", format])
+            .assert()
+            .success();
+        let s = String::from_utf8(o.get_output().stdout.clone()).unwrap();
+        assert!(s.contains("merger") || s.contains("Merger"), "{format}");
+    }
+}
