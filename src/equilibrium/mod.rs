@@ -10,6 +10,7 @@
 mod benchmarks;
 mod linear;
 mod merger;
+mod nested;
 mod newton;
 mod oracle;
 mod roots;

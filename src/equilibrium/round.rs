@@ -7,9 +7,12 @@
 //! Bertrand-Nash prices are those of the demand vendors face this round (locked-in buyers make
 //! it less elastic than the frictionless demand of [`super::DemandOracle`]).
 
+use super::nested::{NestedCurve, Pseudo};
 use super::oracle::{AgentTraits, SegmentDemand};
 use super::{DemandModel, Foc, OwnPoint, OwnPriceCurve, Owners};
-use crate::numerics::exp_fast;
+use crate::demand::{NestWork, Nesting};
+use crate::numerics::{exp_fast, ln_fast};
+use std::sync::Arc;
 
 /// What the round demand needs of a segment beyond its volume.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -42,6 +45,8 @@ pub struct RoundDemand {
     quality: Vec<f64>,
     self_host: Vec<(f64, f64)>,
     kinks: Vec<f64>,
+    /// Nested logit over the options (vendors, then the outside option); None: plain logit.
+    nesting: Option<Arc<Nesting>>,
 }
 
 impl RoundDemand {
@@ -94,7 +99,133 @@ impl RoundDemand {
             quality: quality.to_vec(),
             self_host,
             kinks,
+            nesting: None,
         }
+    }
+
+    /// The same buyers choosing by nested logit (None, or λ = 1 everywhere: plain logit). A
+    /// switching cost shifts every option's utility but the current one's by ln(penalty).
+    pub fn with_nesting(mut self, nesting: Option<Arc<Nesting>>) -> Self {
+        self.nesting = nesting.filter(|n| !n.is_plain());
+        self
+    }
+
+    /// Every option's utility for agent `a` (vendors, then the outside option; −inf where it
+    /// cannot take it).
+    fn utilities(&self, a: &AgentTraits, prices: &[f64], offered: &[bool], u: &mut [f64]) {
+        let v = prices.len();
+        let seg = &self.segments[a.segment];
+        for j in 0..v {
+            u[j] = if offered[j] && prices[j] <= a.reservation {
+                a.theta * self.quality[j] - a.alpha * seg.volume.price_integral(prices[j])
+            } else {
+                f64::NEG_INFINITY
+            };
+        }
+        u[v] = if seg.outside {
+            self.self_host.iter().fold(0.0f64, |x, &(q, p)| {
+                x.max(a.theta * q - a.alpha * seg.volume.price_integral(p))
+            })
+        } else {
+            f64::NEG_INFINITY
+        };
+    }
+
+    /// ln(penalty) of a segment (0 without switching costs).
+    fn ln_penalty(&self, segment: usize) -> f64 {
+        let p = self.frictions[segment].penalty;
+        if p < 1.0 { ln_fast(p) } else { 0.0 }
+    }
+
+    /// Expected mass of an agent on each option under nested logit, from its utilities `u`.
+    fn nested_masses(&self, nest: &Nesting, agent: &Sampled, u: &[f64], out: &mut [f64]) {
+        let (a, _, options) = agent;
+        let r = self.frictions[a.segment].review;
+        let ln_pen = self.ln_penalty(a.segment);
+        let o = u.len();
+        let (mut prob, mut within, mut work) = (vec![0.0; o], vec![0.0; o], NestWork::default());
+        out.fill(0.0);
+        if nest.choose(u, &mut prob, &mut within, &mut work) == f64::NEG_INFINITY {
+            return;
+        }
+        let free = prob.clone();
+        let mut placed = 0.0;
+        let mut shifted = vec![0.0; o];
+        for &(c, x) in options {
+            placed += x;
+            if u[c] > f64::NEG_INFINITY {
+                out[c] += (1.0 - r) * x;
+                for (k, d) in shifted.iter_mut().enumerate() {
+                    *d = if k == c { u[k] } else { u[k] + ln_pen };
+                }
+                nest.choose(&shifted, &mut prob, &mut within, &mut work);
+                for (m, p) in out.iter_mut().zip(&prob) {
+                    *m += r * x * p;
+                }
+            } else {
+                for (m, p) in out.iter_mut().zip(&free) {
+                    *m += x * p;
+                }
+            }
+        }
+        let rest = (1.0 - placed).max(0.0);
+        for (m, p) in out.iter_mut().zip(&free) {
+            *m += rest * p;
+        }
+    }
+
+    /// Vendor `i`'s own-price curve under nested logit: per agent, its mass on each option it
+    /// holds (reviewing over utilities shifted by its switching cost, or keeping i), and the
+    /// mass not yet placed.
+    fn nested_curve<'a>(
+        &'a self,
+        nest: &'a Nesting,
+        i: usize,
+        prices: &[f64],
+        costs: &[f64],
+        offered: &[bool],
+    ) -> NestedCurve<'a> {
+        let o = prices.len() + 1;
+        let segments = self.segments.iter().map(|s| (s.volume, s.scale)).collect();
+        let mut curve = NestedCurve::new(nest, i, segments, prices, costs);
+        let (mut u, mut shifted) = (vec![0.0; o], vec![0.0; o]);
+        for (a, weight, options) in &self.agents {
+            self.utilities(a, prices, offered, &mut u);
+            let r = self.frictions[a.segment].review;
+            let ln_pen = self.ln_penalty(a.segment);
+            let own = a.theta * self.quality[i];
+            let pseudo = |coef: f64, stay: f64, own: f64| Pseudo {
+                segment: a.segment,
+                alpha: a.alpha,
+                reservation: a.reservation,
+                weight: *weight,
+                coef,
+                stay,
+                own,
+            };
+            let mut placed = 0.0;
+            for &(c, x) in options {
+                placed += x;
+                if c == i || u[c] > f64::NEG_INFINITY {
+                    for (k, d) in shifted.iter_mut().enumerate() {
+                        *d = if k == c { u[k] } else { u[k] + ln_pen };
+                    }
+                    if c == i {
+                        curve.push(pseudo(0.0, (1.0 - r) * x, own), &shifted);
+                        curve.push(pseudo(r * x, 0.0, own), &shifted);
+                    } else {
+                        curve.push(pseudo(r * x, 0.0, own + ln_pen), &shifted);
+                    }
+                } else {
+                    curve.push(pseudo(x, 0.0, own), &u);
+                }
+            }
+            let rest = (1.0 - placed).max(0.0);
+            if rest > 0.0 {
+                curve.push(pseudo(rest, 0.0, own), &u);
+            }
+        }
+        curve
     }
 
     /// Agents in the model.
@@ -177,8 +308,13 @@ impl DemandModel for RoundDemand {
         let mut q = vec![0.0; v];
         let (mut w, mut m) = (vec![0.0; v + 1], vec![0.0; v + 1]);
         for agent in &self.agents {
-            self.weights(&agent.0, prices, offered, &mut w);
-            self.masses(agent, &w, &mut m);
+            if let Some(nest) = &self.nesting {
+                self.utilities(&agent.0, prices, offered, &mut w);
+                self.nested_masses(nest, agent, &w, &mut m);
+            } else {
+                self.weights(&agent.0, prices, offered, &mut w);
+                self.masses(agent, &w, &mut m);
+            }
             let seg = &self.segments[agent.0.segment];
             for j in 0..v {
                 if m[j] > 0.0 {
@@ -206,6 +342,14 @@ impl DemandModel for RoundDemand {
         costs: &[f64],
         offered: &[bool],
     ) -> RoundCurve<'a> {
+        if let Some(nest) = &self.nesting {
+            return RoundCurve {
+                model: self,
+                terms: Vec::new(),
+                offered: offered[i],
+                nested: Some(self.nested_curve(nest, i, prices, costs, offered)),
+            };
+        }
         let v = prices.len();
         let mut terms = Vec::new();
         let mut w = vec![0.0; v + 1];
@@ -282,6 +426,7 @@ impl DemandModel for RoundDemand {
             model: self,
             terms,
             offered: offered[i],
+            nested: None,
         }
     }
 }
@@ -306,6 +451,7 @@ pub struct RoundCurve<'a> {
     model: &'a RoundDemand,
     terms: Vec<Term>,
     offered: bool,
+    nested: Option<NestedCurve<'a>>,
 }
 
 impl OwnPriceCurve for RoundCurve<'_> {
@@ -317,6 +463,9 @@ impl OwnPriceCurve for RoundCurve<'_> {
         let mut out = OwnPoint::default();
         if !self.offered {
             return out;
+        }
+        if let Some(n) = &self.nested {
+            return n.at(p);
         }
         for t in &self.terms {
             if p > t.reservation {

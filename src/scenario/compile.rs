@@ -1,7 +1,9 @@
 //! Compiling a checked scenario into the engine's run specification: every default settled,
 //! every cost curve and strategy built, every name resolved to an index, events in round order.
 
-use super::spec::{DEFAULT_SERVING_COST_SHARE, ScenarioSpec, SegmentSpec, VendorSpec};
+use super::spec::{
+    DEFAULT_SERVING_COST_SHARE, OUTSIDE_MEMBER, ScenarioSpec, SegmentSpec, VendorSpec,
+};
 use crate::cost::CostDrivers;
 use crate::events::{CompileContext, EventSpec};
 use crate::model::{CapacityRule, SegmentRules, TraitDists};
@@ -71,6 +73,20 @@ pub fn compile(s: &ScenarioSpec) -> RunSpec {
             .map(|g| segment(g, s.rounds_per_year))
             .collect(),
         events,
+        nests: s
+            .nests
+            .iter()
+            .map(|n| {
+                let members = n.members.iter().filter_map(|m| {
+                    if m == OUTSIDE_MEMBER {
+                        Some(s.vendors.len())
+                    } else {
+                        s.vendors.iter().position(|v| &v.name == m)
+                    }
+                });
+                (n.lambda, members.collect())
+            })
+            .collect(),
     }
 }
 

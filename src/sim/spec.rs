@@ -31,6 +31,9 @@ pub struct RunSpec {
     pub segments: Vec<SegmentPlan>,
     /// Events and policies, in round order (file order within a round).
     pub events: Vec<Event>,
+    /// Nests of the buyers' choice: (λ, member options: vendor indices, the vendor count for
+    /// the outside option); empty: plain logit.
+    pub nests: Vec<(f64, Vec<usize>)>,
 }
 
 /// A firm as the run starts it.

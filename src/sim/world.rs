@@ -24,7 +24,12 @@ pub fn build_world(spec: &RunSpec, run_id: u64) -> World {
     });
     let (needs_demand, needs_round) = spawn_vendors(&mut world, spec);
     let agents = spawn_buyers(&mut world, spec);
-    world.insert_resource(Offers::default());
+    // Nested logit where some nest has λ < 1 (λ = 1 everywhere is plain logit, on its own path).
+    let nesting = crate::demand::Nesting::new(spec.vendors.len() + 1, &spec.nests);
+    world.insert_resource(Offers(crate::demand::OfferBook {
+        nesting: (!nesting.is_plain()).then(|| std::sync::Arc::new(nesting)),
+        ..Default::default()
+    }));
     world.insert_resource(ChoiceTally::default());
     world.insert_resource(Panels::default());
     world.insert_resource(Execution::default());

@@ -24,6 +24,7 @@ pub fn demand_oracle(world: &mut World, max_agents: usize) -> DemandOracle {
         &board.quality,
         outside.with_hosts(board),
     )
+    .with_nesting(world.resource::<Offers>().0.nesting.clone())
 }
 
 /// Row `k`'s traits.
@@ -84,6 +85,7 @@ pub fn round_demand(world: &mut World, max_agents: usize) -> RoundDemand {
         &board.quality,
         world.resource::<OutsideOption>().with_hosts(board),
     )
+    .with_nesting(world.resource::<Offers>().0.nesting.clone())
 }
 
 /// Whether any segment's buyers are held by switching costs or inertia (so that the round's

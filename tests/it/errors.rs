@@ -433,3 +433,23 @@ fn cash_held_by_both_a_firm_and_its_product_is_refused() {
         &["bad.yaml:11:", "vendors[1].finances.cash", "holds the cash"],
     );
 }
+
+#[test]
+fn a_nest_parameter_outside_the_unit_interval_or_a_bad_member_is_refused() {
+    let yaml = two_vendors("nests:\n  - { name: closed, lambda: 1.4, members: [A, B] }\n");
+    rejects(
+        &yaml,
+        &["bad.yaml:19:", "nests[0].lambda", "1.4 is outside (0, 1]"],
+    );
+    let yaml = two_vendors("nests:\n  - { name: closed, lambda: 0, members: [A, B] }\n");
+    rejects(&yaml, &["nests[0].lambda", "outside (0, 1]"]);
+    let yaml = two_vendors("nests:\n  - { name: closed, lambda: 0.5, members: [A, Z] }\n");
+    rejects(
+        &yaml,
+        &["nests[0].members[1]", "no vendor is named `Z`", "`outside`"],
+    );
+    let yaml = two_vendors(
+        "nests:\n  - { name: x, lambda: 0.5, members: [A] }\n  - { name: y, lambda: 0.5, members: [A, outside] }\n",
+    );
+    rejects(&yaml, &["nests[1].members[0]", "already in nests[0]"]);
+}

@@ -13,6 +13,7 @@
 //! - `strategies`: Edgeworth cycles, capacity and rationing, penetration, tit for tat.
 //! - `events`: every event kind changes what it should at its round, and nothing else.
 //! - `firms`: firms of several products, their cash, mergers and merger simulation.
+//! - `nests`: nested logit against its closed forms; λ = 1 is plain logit to the bit.
 //! - `analysis`: `pricewar analyze`, one submodule per theme: `run_metrics` (each metric against
 //!   its definition on hand-made panels), `sweeps` (aggregation across replicates and shards,
 //!   incomplete and sampled sweeps), `formats` (every format, tables within 100 columns) and
@@ -36,6 +37,7 @@ mod errors;
 mod events;
 mod firms;
 mod learning;
+mod nests;
 mod output;
 mod plot;
 mod python;

@@ -12,16 +12,19 @@
 //! agents and vectorise. Nothing is allocated per agent: scratch space is per thread and reused.
 
 mod expected;
+mod nested;
 mod sample;
 mod tally;
 
 pub use tally::{SegmentTally, TallyLayout};
 
+use super::nest::Nesting;
 use super::volume::VolumeDemand;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
+use std::sync::Arc;
 
 /// Agents per parallel task and per partial tally. Results depend on it, never on threads.
 pub const CHUNK: usize = 1024;
@@ -64,6 +67,9 @@ pub struct OfferBook {
     pub self_host: Vec<(f64, f64)>,
     /// Per-segment terms.
     pub segments: Vec<SegmentOffer>,
+    /// Nested logit (options by vendor index, the outside option last), when some nest has
+    /// λ < 1; None: plain logit.
+    pub nesting: Option<Arc<Nesting>>,
 }
 
 /// A segment's terms this round.
@@ -197,6 +203,7 @@ pub(crate) struct Scratch {
     review: Vec<bool>,
     banks: Vec<f64>,
     weights: Vec<f64>,
+    nest: nested::NestScratch,
 }
 
 impl Scratch {
@@ -450,6 +457,16 @@ fn choose_chunk_impl(
                 let hi = (lo + m_max).min(j);
                 let block = rows.slice(lo, hi);
                 let ch = &mut choice[lo..hi];
+                if let Some(nest) = &book.nesting {
+                    let al = if so.mode == ChoiceMode::Expected {
+                        &mut alloc[lo * stride..hi * stride]
+                    } else {
+                        &mut []
+                    };
+                    nested::nested_block(block, ch, al, book, so, key, t, &mut s.nest, nest);
+                    lo = hi;
+                    continue;
+                }
                 match so.mode {
                     ChoiceMode::Sample => {
                         let sw = so.penalty != 1.0;
@@ -532,3 +549,5 @@ pub(crate) fn weight_of(j: usize, v: usize, w: &[f64], book: &OfferBook) -> f64 
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_nested;

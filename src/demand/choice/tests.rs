@@ -1,7 +1,7 @@
 use super::*;
 
 /// A market of vendors (quality, price) and one segment.
-fn book(
+pub(super) fn book(
     vendors: &[(f64, f64)],
     mode: ChoiceMode,
     outside: bool,
@@ -14,8 +14,6 @@ fn book(
         vendor: (0..n as u32).collect(),
         quality: vendors.iter().map(|v| v.0).collect(),
         price: vendors.iter().map(|v| v.1).collect(),
-        position: vec![],
-        self_host: vec![],
         segments: vec![SegmentOffer {
             mode,
             outside,
@@ -28,23 +26,24 @@ fn book(
             scale: 1.0,
             surplus_at_zero: 0.0,
         }],
+        ..OfferBook::default()
     };
     b.index_positions();
     b
 }
 
-struct Agents {
-    id: Vec<u32>,
-    seg: Vec<u32>,
-    alpha: Vec<f64>,
-    theta: Vec<f64>,
-    res: Vec<f64>,
-    base: Vec<f64>,
-    choice: Vec<u32>,
+pub(super) struct Agents {
+    pub(super) id: Vec<u32>,
+    pub(super) seg: Vec<u32>,
+    pub(super) alpha: Vec<f64>,
+    pub(super) theta: Vec<f64>,
+    pub(super) res: Vec<f64>,
+    pub(super) base: Vec<f64>,
+    pub(super) choice: Vec<u32>,
 }
 
 impl Agents {
-    fn uniform(n: usize, alpha: f64, theta: f64) -> Self {
+    pub(super) fn uniform(n: usize, alpha: f64, theta: f64) -> Self {
         Agents {
             id: (0..n as u32).collect(),
             seg: vec![0; n],
@@ -57,7 +56,7 @@ impl Agents {
     }
 }
 
-fn run(a: &mut Agents, alloc: &mut [f64], b: &OfferBook, key: u64) -> Vec<f64> {
+pub(super) fn run(a: &mut Agents, alloc: &mut [f64], b: &OfferBook, key: u64) -> Vec<f64> {
     let mut tally = vec![0.0; b.tally_len() * b.segments.len()];
     let mut partials = Vec::new();
     let choice = &mut a.choice.clone();
@@ -109,7 +108,7 @@ fn logit(vendors: &[(f64, f64)], alpha: f64, theta: f64, outside: bool) -> Vec<f
     e.iter().map(|x| x / s).collect()
 }
 
-const MARKET: [(f64, f64); 3] = [(2.0, 1.0), (1.5, 0.6), (1.0, 0.3)];
+pub(super) const MARKET: [(f64, f64); 3] = [(2.0, 1.0), (1.5, 0.6), (1.0, 0.3)];
 
 #[test]
 fn expected_mode_gives_the_analytic_logit_shares_and_they_sum_to_one() {
@@ -378,7 +377,6 @@ mod integrable {
                 vendor: (0..n as u32).collect(),
                 quality: self.quality.clone(),
                 price: prices.to_vec(),
-                position: vec![],
                 self_host: self.self_host.clone(),
                 segments: vec![SegmentOffer {
                     mode: self.mode,
@@ -387,6 +385,7 @@ mod integrable {
                     penalty: self.penalty,
                     ..SegmentOffer::default()
                 }],
+                ..OfferBook::default()
             };
             b.index_positions();
             b.segments[0].price_terms(&self.volume, self.scale, prices, &self.self_host);

@@ -1,10 +1,13 @@
 //! The expected demand of the simulated buyer population.
 
 mod foc;
+mod nested;
 
+use super::nested::NestedCurve;
 use super::{DemandModel, Foc, OwnPoint, OwnPriceCurve, Owners};
-use crate::demand::VolumeDemand;
+use crate::demand::{Nesting, VolumeDemand};
 use crate::numerics::{exp_fast, ln_fast};
+use std::sync::Arc;
 
 /// One buyer agent as the oracle sees it; `weight` folds in its base volume, the customers it
 /// represents and the agents it stands for in a sample.
@@ -89,6 +92,8 @@ pub struct DemandOracle {
     /// The agents' distinct finite reservation prices, ascending, when there are few of them
     /// (demand then drops by masses at these prices); empty otherwise.
     kinks: Vec<f64>,
+    /// Nested logit over the options (vendors, then the outside option); None: plain logit.
+    nesting: Option<Arc<Nesting>>,
 }
 
 /// Most distinct reservation prices treated as kinks of demand; with more, demand is close to
@@ -167,6 +172,17 @@ impl DemandOracle {
             scale: segments.iter().map(|s| s.scale).collect(),
             quality: quality.to_vec(),
             self_host,
+            nesting: None,
+        }
+    }
+
+    /// The area under a segment's volume curve at price 0 (times its scale) where its buyers
+    /// have no outside option, 0 where they have one.
+    fn at_zero(&self, segment: usize) -> f64 {
+        if self.outside[segment] {
+            0.0
+        } else {
+            self.volume[segment].surplus(0.0) * self.scale[segment]
         }
     }
 
@@ -199,6 +215,9 @@ impl DemandOracle {
     /// surplus is reckoned). Its derivative in p_j is −q_j (Roy's identity). Agents with no
     /// price sensitivity contribute nothing (their surplus has no money measure).
     pub fn consumer_surplus(&self, prices: &[f64], offered: &[bool]) -> f64 {
+        if let Some(nest) = &self.nesting {
+            return self.nested_surplus(nest, prices, offered);
+        }
         let v = self.quality.len();
         let charges = self.charges(prices);
         let mut total = 0.0;
@@ -225,12 +244,7 @@ impl DemandOracle {
                 .map(|x| exp_or_zero(x - mx))
                 .sum();
             let scale = self.scale[a.segment];
-            let at_zero = if outside {
-                0.0
-            } else {
-                self.volume[a.segment].surplus(0.0) * scale
-            };
-            total += a.weight * ((mx + ln_fast(sum)) / a.alpha * scale + at_zero);
+            total += a.weight * ((mx + ln_fast(sum)) / a.alpha * scale + self.at_zero(a.segment));
         }
         total
     }
@@ -281,6 +295,9 @@ impl DemandModel for DemandOracle {
             .zip(&self.scale)
             .flat_map(|(vd, s)| prices.iter().map(move |&p| s * vd.factor(p)))
             .collect();
+        if let Some(nest) = &self.nesting {
+            return self.nested_quantities(nest, prices, offered, &factors);
+        }
         let charges = self.charges(prices);
         for a in &self.agents {
             let outside = self.outside[a.segment];
@@ -315,12 +332,19 @@ impl DemandModel for DemandOracle {
 
     /// The logit first-order conditions with their analytic Jacobian (see `foc.rs`); None
     /// where buyers' reservation prices put mass points in demand.
+    /// Under nested logit: None (the safeguarded search).
     fn foc(&self, prices: &[f64], costs: &[f64], offered: &[bool], owners: &Owners) -> Option<Foc> {
+        if self.nesting.is_some() {
+            return None;
+        }
         self.first_order_conditions(prices, costs, offered, owners)
     }
 
     /// Every monopoly's conditions from one pass (see `foc.rs`).
     fn monopoly_foc(&self, prices: &[f64], costs: &[f64], which: &[bool]) -> Option<Foc> {
+        if self.nesting.is_some() {
+            return None;
+        }
         self.monopoly_conditions(prices, costs, which)
     }
 
@@ -334,6 +358,14 @@ impl DemandModel for DemandOracle {
         offered: &[bool],
     ) -> AgentCurve<'a> {
         let v = self.quality.len();
+        if let Some(nest) = &self.nesting {
+            return AgentCurve {
+                oracle: self,
+                terms: Terms::default(),
+                offered: offered[i],
+                nested: Some(self.nested_curve(nest, i, prices, costs, offered)),
+            };
+        }
         // Rivals' margin per unit of weight, by segment and vendor: pow once, not once per agent.
         let margin: Vec<f64> = self
             .volume
@@ -417,6 +449,7 @@ impl DemandModel for DemandOracle {
                 margin_ratio: margins,
             },
             offered: offered[i],
+            nested: None,
         }
     }
 }
@@ -431,7 +464,7 @@ fn exp_or_zero(u: f64) -> f64 {
 /// Per-agent constants of vendor i's curve, as columns in the oracle's agent order: utility of i
 /// at price 0 (normalised), the summed weights of every other option, and the rivals' weighted
 /// margins per unit of those weights.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 struct Terms {
     own: Vec<f64>,
     rest: Vec<f64>,
@@ -443,6 +476,7 @@ pub struct AgentCurve<'a> {
     oracle: &'a DemandOracle,
     terms: Terms,
     offered: bool,
+    nested: Option<NestedCurve<'a>>,
 }
 
 /// Independent partial sums in [`AgentCurve::at`]: agents k, k + LANES, ... add into lane k, so
@@ -457,6 +491,9 @@ impl OwnPriceCurve for AgentCurve<'_> {
     fn at(&self, p: f64) -> OwnPoint {
         if !self.offered {
             return OwnPoint::default();
+        }
+        if let Some(n) = &self.nested {
+            return n.at(p);
         }
         let o = self.oracle;
         let t = &self.terms;

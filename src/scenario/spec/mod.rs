@@ -5,11 +5,13 @@
 //! scenario (every default explicit) next to a run's output.
 
 mod firm;
+mod nest;
 mod segment;
 mod sweep;
 mod vendor;
 
 pub use firm::{FirmFinancesSpec, FirmSpec};
+pub use nest::{NestSpec, OUTSIDE_MEMBER};
 pub use segment::{ChoiceSpec, GrowthSpec, SegmentSpec};
 pub use sweep::{OrderedMap, RangeSpec, SampleMethod, SampleSpec, SweepSpec};
 pub use vendor::{
@@ -55,6 +57,10 @@ pub struct ScenarioSpec {
     pub vendors: Vec<VendorSpec>,
     /// Buyer segments.
     pub segments: Vec<SegmentSpec>,
+    /// Nests of the buyers' choice (nested logit); options in no nest are nests of their own.
+    /// Default: none (plain logit).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nests: Vec<NestSpec>,
     /// Events and policies at given rounds.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventSpec>,

@@ -4,6 +4,7 @@
 
 mod firms;
 mod learners;
+mod nests;
 mod segment;
 mod sweep;
 mod vendor;
@@ -133,6 +134,7 @@ fn check_spec(s: &ScenarioSpec, c: &mut Checker) {
         segment::check_segment(g, &p, c);
     }
     firms::check_firms(s, c);
+    nests::check_nests(s, c);
     check_events(s, c);
     learners::check_q_learning(s, c);
     if let Some(sw) = &s.sweep {
