@@ -467,21 +467,34 @@ impl OwnPriceCurve for RoundCurve<'_> {
         if let Some(n) = &self.nested {
             return n.at(p);
         }
+        // Volume terms depend on the segment and the price only: once per segment.
+        let at: Vec<[f64; 4]> = self
+            .model
+            .segments
+            .iter()
+            .map(|s| {
+                let (vd, f) = (s.volume, s.volume.factor(p));
+                [
+                    s.scale * f,
+                    s.scale * vd.factor_slope(p),
+                    vd.price_integral(p),
+                    f,
+                ]
+            })
+            .collect();
         for t in &self.terms {
             if p > t.reservation {
                 continue;
             }
-            let seg = &self.model.segments[t.segment];
-            let vd = seg.volume;
-            let (factor, slope) = (seg.scale * vd.factor(p), seg.scale * vd.factor_slope(p));
+            let [factor, slope, charge, f] = at[t.segment];
             let vol = t.weight * factor;
             if t.stay > 0.0 {
                 out.q += vol * t.stay;
                 out.dq += t.weight * slope * t.stay;
                 continue;
             }
-            let share = 1.0 / (1.0 + t.rest * exp_fast(t.alpha * vd.price_integral(p) - t.own));
-            let spread = t.alpha * share * (1.0 - share) * vd.factor(p);
+            let share = 1.0 / (1.0 + t.rest * exp_fast(t.alpha * charge - t.own));
+            let spread = t.alpha * share * (1.0 - share) * f;
             out.q += t.coef * vol * share;
             out.dq += t.coef * (t.weight * slope * share - vol * spread);
             out.rivals_margin_slope += t.coef * spread * t.ratio;

@@ -14,26 +14,26 @@ impl DemandOracle {
         self
     }
 
-    /// Every option's utility for agent `a` (vendors, then the outside option; −inf where not
-    /// available), with F(p) from `charges` (segments × vendors).
+    /// Every option's utility for agent `a` into `u` (vendors, then the outside option; −inf
+    /// where not available), with F(p) from `charges` (segments × vendors).
     fn all_utilities(
         &self,
         a: &Agent,
         prices: &[f64],
         charges: &[f64],
         offered: &[bool],
-    ) -> Vec<f64> {
+        u: &mut [f64],
+    ) {
         let v = self.quality.len();
         let c = &charges[a.segment * v..(a.segment + 1) * v];
-        let mut u: Vec<f64> = (0..v)
-            .map(|j| self.utility(a, j, prices[j], c[j], offered))
-            .collect();
-        u.push(if self.outside[a.segment] {
+        for j in 0..v {
+            u[j] = self.utility(a, j, prices[j], c[j], offered);
+        }
+        u[v] = if self.outside[a.segment] {
             self.outside_utility(a)
         } else {
             f64::NEG_INFINITY
-        });
-        u
+        };
     }
 
     /// Nested logit: each agent's choice probabilities (vendors, then the outside option) and
@@ -48,8 +48,9 @@ impl DemandOracle {
         let charges = self.charges(prices);
         let o = self.quality.len() + 1;
         let (mut prob, mut within, mut work) = (vec![0.0; o], vec![0.0; o], NestWork::default());
+        let mut u = vec![0.0; o];
         for a in &self.agents {
-            let u = self.all_utilities(a, prices, &charges, offered);
+            self.all_utilities(a, prices, &charges, offered, &mut u);
             let ls = nest.choose(&u, &mut prob, &mut within, &mut work);
             if ls > f64::NEG_INFINITY {
                 each(a, &prob, ls);
@@ -102,8 +103,9 @@ impl DemandOracle {
         let segments = self.volume.iter().copied().zip(self.scale.iter().copied());
         let mut curve = NestedCurve::new(nest, i, segments.collect(), prices, costs);
         let charges = self.charges(prices);
+        let mut u = vec![0.0; prices.len() + 1];
         for a in &self.agents {
-            let u = self.all_utilities(a, prices, &charges, offered);
+            self.all_utilities(a, prices, &charges, offered, &mut u);
             let p = Pseudo {
                 segment: a.segment,
                 alpha: a.alpha,
