@@ -50,9 +50,9 @@ fn expected_mode_shares_and_surplus_meet_the_nested_logit_closed_form() {
     ));
     let p = run(&s);
     let (shares, logsum) = closed_form(0.45);
-    for j in 0..3 {
+    for (j, &share) in shares.iter().enumerate() {
         let q = p.vendors.quantity_mtok[j] / 4.0;
-        assert!((q - shares[j]).abs() < 1e-12, "{j}: {q} vs {}", shares[j]);
+        assert!((q - share).abs() < 1e-12, "{j}: {q} vs {share}");
     }
     let outside = p.segments.outside_share[0];
     assert!((outside + shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);

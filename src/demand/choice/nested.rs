@@ -173,8 +173,7 @@ fn expected_agent(
     for k in 0..stride {
         s.next[k] = unplaced * s.free[k];
     }
-    for c in 0..stride {
-        let xc = x[c];
+    for (c, &xc) in x.iter().enumerate().take(stride) {
         if xc <= 0.0 {
             continue;
         }
@@ -193,13 +192,13 @@ fn expected_agent(
         }
     }
     let mut best = (NONE, -1.0);
-    for j in 0..stride {
+    for (j, xj) in x.iter_mut().enumerate().take(stride) {
         let xn = s.next[j];
-        moved += (xn - x[j]).abs();
+        moved += (xn - *xj).abs();
         if xn > best.1 {
             best = (if j == v { OUTSIDE } else { j as u32 }, xn);
         }
-        x[j] = xn;
+        *xj = xn;
     }
     *cur = best.0;
     // A newly placed agent's first split is not a switch.

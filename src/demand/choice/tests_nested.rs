@@ -72,14 +72,14 @@ fn expected_mode_with_frictions_matches_the_explicit_nested_mixture() {
         .collect();
     let n = Nesting::new(4, &[(lambda, vec![0, 1])]);
     let mut expect = [0.0; 4];
-    for c in 0..4 {
+    for (c, &xc) in x0.iter().enumerate() {
         let shifted: Vec<f64> = (0..4)
             .map(|k| if k == c { u[k] } else { u[k] - s })
             .collect();
         let (mut p, mut w) = (vec![0.0; 4], vec![0.0; 4]);
         n.choose(&shifted, &mut p, &mut w, &mut NestWork::default());
         for k in 0..4 {
-            expect[k] += x0[c] * ((1.0 - r) * (k == c) as u8 as f64 + r * p[k]);
+            expect[k] += xc * ((1.0 - r) * (k == c) as u8 as f64 + r * p[k]);
         }
     }
     for k in 0..4 {

@@ -227,15 +227,11 @@ mod tests {
         let on = [true; 3];
         let q = o.quantities(&PRICES, &on);
         let h = 1e-5;
-        for j in 0..3 {
+        for (j, &qj) in q.iter().enumerate() {
             let d = (o.consumer_surplus(&bumped(j, h), &on)
                 - o.consumer_surplus(&bumped(j, -h), &on))
                 / (2.0 * h);
-            assert!(
-                (d + q[j]).abs() < 1e-6 * q[j].max(1.0),
-                "{j}: {d} vs {}",
-                -q[j]
-            );
+            assert!((d + qj).abs() < 1e-6 * qj.max(1.0), "{j}: {d} vs {}", -qj);
         }
     }
 
