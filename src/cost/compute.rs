@@ -69,6 +69,14 @@ pub struct ComputeCostSpec {
     pub training_mfu: f64,
     /// Fraction of peak FLOP/s achieved when serving, in (0, 1].
     pub serving_utilisation: f64,
+    /// Fraction of peak FLOP/s achieved on input tokens (prefill, compute-bound), in (0, 1].
+    /// Default: `serving_utilisation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill_utilisation: Option<f64>,
+    /// Fraction of peak FLOP/s achieved on output tokens (decode, memory-bound), in (0, 1].
+    /// Default: `serving_utilisation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decode_utilisation: Option<f64>,
     /// Extra serving cost as a fraction of GPU cost (idle capacity, networking, staff), >= 0.
     #[serde(default)]
     pub overhead: f64,
@@ -112,6 +120,9 @@ pub struct ComputeCurve {
     pub training_mfu: f64,
     /// Serving utilisation of peak FLOP/s.
     pub serving_utilisation: f64,
+    /// Cost of an input and an output token per unit of the marginal cost: the serving
+    /// utilisation over the prefill and over the decode utilisation ((1, 1) when not split).
+    pub token_costs: (f64, f64),
     /// Overhead fraction on serving cost.
     pub overhead: f64,
     /// Parameters active per token.
@@ -181,6 +192,14 @@ impl CostCurveKind for ComputeCurve {
             true,
             false,
         );
+        for (key, u) in [
+            ("prefill_utilisation", spec.prefill_utilisation),
+            ("decode_utilisation", spec.decode_utilisation),
+        ] {
+            if let Some(u) = u {
+                c.range(&format!("{at}.{key}"), u, 0.0, 1.0, true, false);
+            }
+        }
         c.non_negative(&format!("{at}.overhead"), spec.overhead);
         c.non_negative(&format!("{at}.fixed_per_round"), spec.fixed_per_round);
         if let Some(h) = spec.hardware_halving_years {
@@ -220,6 +239,13 @@ impl CostCurveKind for ComputeCurve {
             peak_flops: spec.peak_flops,
             training_mfu: spec.training_mfu,
             serving_utilisation: spec.serving_utilisation,
+            token_costs: {
+                let relative = |u: Option<f64>| u.map_or(1.0, |u| spec.serving_utilisation / u);
+                (
+                    relative(spec.prefill_utilisation),
+                    relative(spec.decode_utilisation),
+                )
+            },
             overhead: spec.overhead,
             active_params: model
                 .active_params
@@ -291,6 +317,11 @@ impl CostCurveKind for ComputeCurve {
                 * (1.0 - drivers.compute_subsidy),
         )
     }
+
+    /// A token served at utilisation u costs (serving utilisation / u) marginal costs.
+    fn token_costs(&self) -> (f64, f64) {
+        self.token_costs
+    }
 }
 
 #[cfg(test)]
@@ -298,11 +329,17 @@ mod tests {
     use super::*;
 
     fn deepseek_v3() -> ComputeCurve {
+        deepseek_v3_at(None, None)
+    }
+
+    fn deepseek_v3_at(prefill: Option<f64>, decode: Option<f64>) -> ComputeCurve {
         let spec = ComputeCostSpec {
             gpu_hour_usd: 2.0,
             peak_flops: 989e12,
             training_mfu: 0.331,
             serving_utilisation: 0.4,
+            prefill_utilisation: prefill,
+            decode_utilisation: decode,
             overhead: 0.0,
             hardware_halving_years: Some(2.5),
             efficiency_halving_years: Some(1.0),
@@ -319,6 +356,20 @@ mod tests {
             training_tokens: Some(14.8e12),
         };
         ComputeCurve::build(&spec, &model, 12.0, 0)
+    }
+
+    /// Prefill at 60% and decode at 10% of peak: an input token costs 2·N_active FLOPs at 60%
+    /// utilisation, an output token the same FLOPs at 10% (closed forms from the GPU-hour).
+    #[test]
+    fn prefill_and_decode_tokens_cost_at_their_own_utilisation() {
+        assert_eq!(deepseek_v3().token_costs(), (1.0, 1.0));
+        let split = deepseek_v3_at(Some(0.6), Some(0.1));
+        let d = CostDrivers::default();
+        let c = split.marginal_cost(&d, 0.0);
+        let per_mtok = |u: f64| 2.0 / (3600.0 * u * 989e12 / (2.0 * 37e9)) * 1e6;
+        let (r_in, r_out) = split.token_costs();
+        assert!((c * r_in / per_mtok(0.6) - 1.0).abs() < 1e-12);
+        assert!((c * r_out / per_mtok(0.1) - 1.0).abs() < 1e-12);
     }
 
     #[test]

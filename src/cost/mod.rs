@@ -39,6 +39,9 @@ pub trait CostCurveKind: Sized {
     fn tokens_per_second(&self, drivers: &CostDrivers) -> Option<f64>;
     /// What a GPU-hour costs the vendor now, USD (None when the curve has no GPUs).
     fn gpu_hour_cost(&self, drivers: &CostDrivers) -> Option<f64>;
+    /// Cost of an input (prefill) and an output (decode) token per unit of the marginal cost:
+    /// (1, 1) exactly where the curve does not split them.
+    fn token_costs(&self) -> (f64, f64);
 }
 
 macro_rules! cost_curves {
@@ -121,6 +124,14 @@ macro_rules! cost_curves {
             pub fn tokens_per_second(&self, drivers: &CostDrivers) -> Option<f64> {
                 match self {
                     $(CostCurve::$variant(k) => k.tokens_per_second(drivers),)*
+                }
+            }
+
+            /// Cost of an input and an output token per unit of the marginal cost ((1, 1)
+            /// where the curve does not split them).
+            pub fn token_costs(&self) -> (f64, f64) {
+                match self {
+                    $(CostCurve::$variant(k) => k.token_costs(),)*
                 }
             }
 

@@ -82,6 +82,11 @@ impl CostCurveKind for QuadraticCurve {
     fn gpu_hour_cost(&self, _drivers: &CostDrivers) -> Option<f64> {
         None
     }
+
+    /// No prefill and decode: one cost per token.
+    fn token_costs(&self) -> (f64, f64) {
+        (1.0, 1.0)
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ mod oracle;
 mod roots;
 mod round;
 mod solve;
+#[cfg(test)]
+mod tests_scale;
 
 pub use benchmarks::{
     Benchmark, Benchmarks, CollusionWindow, WindowSums, nash_benchmark, solve_benchmarks,

@@ -57,33 +57,42 @@ pub(crate) struct NestedCurve<'a> {
     /// Per segment and vendor: the rivals' margins per unit of volume weight and share.
     margin: Vec<f64>,
     segments: Vec<(VolumeDemand, f64)>,
+    /// Per segment: the product's price scale (what the segment pays per unit of its price).
+    own_scale: Vec<f64>,
     sums: Vec<f64>,
     margins: Vec<f64>,
 }
 
 impl<'a> NestedCurve<'a> {
     /// An empty curve of product `i` among the options of `nesting`, for segments of
-    /// (volume demand, volume scale), with rivals' margins `(p_k − c_k)` at `prices`.
+    /// (volume demand, volume scale), with rivals' margins `(p_k − c_k)` at `prices`; segment
+    /// s pays `scales[s·V + k]` per unit of product k's price (empty: 1 everywhere), and
+    /// quantities are in units of the price.
     pub fn new(
         nesting: &'a Nesting,
         i: usize,
         segments: Vec<(VolumeDemand, f64)>,
         prices: &[f64],
         costs: &[f64],
+        scales: &[f64],
     ) -> Self {
         let v = prices.len();
+        let scale = |g: usize, k: usize| scales.get(g * v + k).copied().unwrap_or(1.0);
         let margin = segments
             .iter()
-            .flat_map(|(vd, s)| {
+            .enumerate()
+            .flat_map(|(g, (vd, s))| {
                 (0..v).map(move |k| {
                     if k == i {
                         0.0
                     } else {
-                        (prices[k] - costs[k]) * s * vd.factor(prices[k])
+                        let x = scale(g, k);
+                        (prices[k] - costs[k]) * s * vd.factor(x * prices[k]) * x
                     }
                 })
             })
             .collect();
+        let own_scale = (0..segments.len()).map(|g| scale(g, i)).collect();
         Self {
             nesting,
             i,
@@ -91,6 +100,7 @@ impl<'a> NestedCurve<'a> {
             reduced: Vec::new(),
             margin,
             segments,
+            own_scale,
             sums: vec![0.0; nesting.nests()],
             margins: vec![0.0; nesting.nests()],
         }
@@ -156,26 +166,30 @@ impl<'a> NestedCurve<'a> {
     pub fn at(&self, price: f64) -> OwnPoint {
         let l = self.lambda;
         let mut out = OwnPoint::default();
-        // Volume terms depend on the segment and the price only: once per segment.
-        let terms: Vec<[f64; 4]> = self
+        // Volume terms depend on the segment and the price only: once per segment. The segment
+        // pays k·price; quantities are in units of the price (k·q), slopes carry k².
+        let terms: Vec<[f64; 5]> = self
             .segments
             .iter()
-            .map(|(vd, s)| {
-                let f = vd.factor(price);
+            .zip(&self.own_scale)
+            .map(|((vd, s), &k)| {
+                let pe = k * price;
+                let f = vd.factor(pe);
                 [
-                    s * f,
-                    s * vd.factor_slope(price),
-                    vd.price_integral(price),
-                    f,
+                    k * (s * f),
+                    k * (k * (s * vd.factor_slope(pe))),
+                    vd.price_integral(pe),
+                    k * f,
+                    pe,
                 ]
             })
             .collect();
         for t in &self.reduced {
             let a = &t.p;
-            if price > a.reservation {
+            let [factor, slope, charge, f, pe] = terms[a.segment];
+            if pe > a.reservation {
                 continue;
             }
-            let [factor, slope, charge, f] = terms[a.segment];
             if a.stay > 0.0 {
                 out.q += a.weight * factor * a.stay;
                 out.dq += a.weight * slope * a.stay;

@@ -67,6 +67,8 @@ pub struct SegmentRules {
     pub reservation: bool,
     /// Volume demand.
     pub volume: VolumeDemand,
+    /// Share of its tokens that are input tokens (None: not given; it pays price levels).
+    pub input_share: Option<f64>,
     /// Customers per agent.
     pub represents: f64,
     /// Volume multiplier per round from growth.
@@ -111,6 +113,10 @@ impl OutsideOption {
 /// What buyers can choose from this round.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Offers(pub OfferBook);
+
+/// Input and output tokens: each segment's price scale for every product (see `demand::mix`).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Mix(pub crate::demand::TokenMix);
 
 /// The result of the choice stage: per segment, quantity and mass per option, surplus, switches.
 #[derive(Resource, Clone, Debug, Default)]

@@ -26,7 +26,9 @@ pub struct Costs {
     pub curve: CostCurve,
     /// Trend, learning and shock multipliers.
     pub drivers: CostDrivers,
-    /// Marginal cost this round, USD per Mtok.
+    /// Marginal cost this round, USD per Mtok, per unit of the price level: what a token at the
+    /// market's average input share costs, relative to what it is charged (the curve's
+    /// marginal cost where the product posts one price and its tokens cost alike).
     pub marginal_cost_per_mtok: f64,
     /// Training cost to charge this round (a model release), USD.
     pub training_due_usd: f64,

@@ -99,9 +99,16 @@ panel! {
         vendor: &'a str => String,
         /// The firm that owns the product this round.
         owner: &'a str => String,
-        /// Posted price, USD per Mtok (None when not in the market).
+        /// Posted price, USD per Mtok (None when not in the market); for a product posting input
+        /// and output prices, their level: the blend at 3 input tokens to 1 output token.
         price: Option<f64> => Option<f64>,
-        /// Marginal cost, USD per Mtok.
+        /// Input-token price, USD per Mtok of input (the posted price for a one-price product).
+        price_input: Option<f64> => Option<f64>,
+        /// Output-token price, USD per Mtok of output (the posted price for a one-price
+        /// product).
+        price_output: Option<f64> => Option<f64>,
+        /// Marginal cost per unit of the price, USD per Mtok: for a product posting two prices
+        /// or costing prefill and decode apart, a token at the market's average input share.
         marginal_cost: f64 => f64,
         /// Quality index of the model.
         quality: f64 => f64,

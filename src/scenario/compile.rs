@@ -96,7 +96,12 @@ pub fn compile(s: &ScenarioSpec) -> RunSpec {
 fn vendor(v: &VendorSpec, owner: usize, enters_at: u32, rounds_per_year: f64) -> VendorPlan {
     // A vendor's figures are as of the round it enters: trends run from there.
     let curve = v.cost.build(&v.model, rounds_per_year, enters_at);
-    let initial_price = v.initial_price.unwrap_or_else(|| {
+    let listed = v
+        .prices
+        .and_then(|p| crate::demand::mix::price_weights(p.input, p.output));
+    let price_weights = listed.map_or(crate::demand::mix::ONE_PRICE, |(w, _)| w);
+    let initial_price = listed.map(|(_, level)| level).or(v.initial_price);
+    let initial_price = initial_price.unwrap_or_else(|| {
         let mut drivers = CostDrivers::default();
         curve.update_drivers(&mut drivers, 0);
         2.0 * curve.marginal_cost(&drivers, 0.0)
@@ -112,6 +117,7 @@ fn vendor(v: &VendorSpec, owner: usize, enters_at: u32, rounds_per_year: f64) ->
         quality: v.model.quality,
         curve,
         initial_price,
+        price_weights,
         strategy: strategy.build(),
         cash_usd: v.finances.cash.unwrap_or(f64::INFINITY),
         operating_cost_usd: v.finances.operating_cost,
@@ -149,6 +155,7 @@ fn segment(g: &SegmentSpec, rounds_per_year: f64) -> SegmentPlan {
             penalty: exp_fast(-g.choice.switching_cost),
             reservation: g.reservation_price.is_some(),
             volume: g.volume.build(),
+            input_share: g.input_share,
             represents: g.represents,
             volume_growth_per_round: pow_fast(
                 1.0 + g.growth.volume_per_year,

@@ -58,8 +58,11 @@ pub struct VendorPlan {
     pub quality: f64,
     /// Cost curve of its model.
     pub curve: CostCurve,
-    /// Price posted before round 0, USD per Mtok.
+    /// Price posted before round 0, USD per Mtok (the price level where it posts two).
     pub initial_price: f64,
+    /// Input and output prices per unit of its price level ((1, 1): one price; see
+    /// `demand::mix`).
+    pub price_weights: (f64, f64),
     /// Pricing strategy in its starting state.
     pub strategy: Strategy,
     /// Starting cash, USD (infinite: unlimited).

@@ -2,6 +2,7 @@
 
 use super::spec::{RunSpec, VendorPlan};
 use crate::cost::CostDrivers;
+use crate::demand::TokenMix;
 use crate::equilibrium::DemandOracle;
 use crate::events::EventBook;
 use crate::model::*;
@@ -22,7 +23,9 @@ pub fn build_world(spec: &RunSpec, run_id: u64) -> World {
     world.insert_resource(OutsideOption {
         self_host: spec.self_host.clone(),
     });
-    let (needs_demand, needs_round) = spawn_vendors(&mut world, spec);
+    let mix = token_mix(spec);
+    let (needs_demand, needs_round) = spawn_vendors(&mut world, spec, &mix);
+    world.insert_resource(Mix(mix));
     let agents = spawn_buyers(&mut world, spec);
     // Nested logit where some nest has λ < 1 (λ = 1 everywhere is plain logit, on its own path).
     let nesting = crate::demand::Nesting::new(spec.vendors.len() + 1, &spec.nests);
@@ -48,9 +51,22 @@ pub fn build_world(spec: &RunSpec, run_id: u64) -> World {
     world
 }
 
+/// The market's token mix: every product's price weights and every segment's input share, the
+/// segments weighted by their tokens at the start (agents × customers × mean base volume).
+fn token_mix(spec: &RunSpec) -> TokenMix {
+    let weights: Vec<(f64, f64)> = spec.vendors.iter().map(|v| v.price_weights).collect();
+    let shares: Vec<Option<f64>> = spec.segments.iter().map(|s| s.rules.input_share).collect();
+    let volume: Vec<f64> = spec
+        .segments
+        .iter()
+        .map(|s| s.agents as f64 * s.rules.represents * s.rules.traits.base_volume_mtok.mean())
+        .collect();
+    TokenMix::new(&weights, &shares, &volume)
+}
+
 /// Spawns the vendors and the public price board; returns whether a strategy needs the demand
 /// oracle, and whether one needs the round's demand.
-fn spawn_vendors(world: &mut World, spec: &RunSpec) -> (bool, bool) {
+fn spawn_vendors(world: &mut World, spec: &RunSpec, mix: &TokenMix) -> (bool, bool) {
     let v = spec.vendors.len();
     let mut board = MarketBoard {
         names: spec.vendors.iter().map(|x| x.name.clone()).collect(),
@@ -73,7 +89,7 @@ fn spawn_vendors(world: &mut World, spec: &RunSpec) -> (bool, bool) {
     let (mut needs_demand, mut needs_round) = (false, false);
     let mut entities = Vec::with_capacity(v);
     for (index, plan) in spec.vendors.iter().enumerate() {
-        let bundle = vendor_bundle(plan, index);
+        let bundle = vendor_bundle(plan, index, mix);
         board.last_posted[index] = plan.initial_price;
         board.posted[index] = plan.initial_price;
         board.quality[index] = plan.quality;
@@ -94,11 +110,11 @@ fn spawn_vendors(world: &mut World, spec: &RunSpec) -> (bool, bool) {
 }
 
 /// The components of a vendor at the start of a run.
-fn vendor_bundle(plan: &VendorPlan, index: usize) -> VendorBundle {
+fn vendor_bundle(plan: &VendorPlan, index: usize, mix: &TokenMix) -> VendorBundle {
     let curve = plan.curve.clone();
     let mut drivers = CostDrivers::default();
     curve.update_drivers(&mut drivers, 0);
-    let mc = curve.marginal_cost(&drivers, 0.0);
+    let mc = curve.marginal_cost(&drivers, 0.0) * mix.level_cost(index, curve.token_costs());
     let training_due = if plan.charge_initial_training && plan.enters_at == 0 {
         curve.training_cost(&drivers)
     } else {

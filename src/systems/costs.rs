@@ -11,6 +11,7 @@ pub fn update_costs(
     clock: Res<RoundClock>,
     info: Res<RunInfo>,
     mut vendors: Query<(&Vendor, &mut Costs, &Outcome, &mut Capacity)>,
+    mix: Res<Mix>,
     mut board: ResMut<MarketBoard>,
 ) {
     let seconds_per_round = SECONDS_PER_YEAR / info.rounds_per_year;
@@ -22,9 +23,12 @@ pub fn update_costs(
             (Some(share), CapacityRule::Gpus(_)) => share,
             _ => 1.0,
         };
+        // Per unit of the price level (the curve's cost where the product posts one price and
+        // its tokens cost alike; see `demand::mix`).
         costs.marginal_cost_per_mtok = costs
             .curve
-            .marginal_cost(&costs.drivers, outcome.quantity_mtok);
+            .marginal_cost(&costs.drivers, outcome.quantity_mtok)
+            * mix.0.level_cost(v.index, costs.curve.token_costs());
         board.marginal_cost[v.index] = costs.marginal_cost_per_mtok;
         cap.mtok_per_round = match cap.rule {
             CapacityRule::Unlimited => None,

@@ -25,6 +25,7 @@ pub fn demand_oracle(world: &mut World, max_agents: usize) -> DemandOracle {
         outside.with_hosts(board),
     )
     .with_nesting(world.resource::<Offers>().0.nesting.clone())
+    .with_price_scale(world.resource::<Mix>().0.price_scales())
 }
 
 /// Row `k`'s traits.
@@ -86,6 +87,7 @@ pub fn round_demand(world: &mut World, max_agents: usize) -> RoundDemand {
         world.resource::<OutsideOption>().with_hosts(board),
     )
     .with_nesting(world.resource::<Offers>().0.nesting.clone())
+    .with_price_scale(world.resource::<Mix>().0.price_scales())
 }
 
 /// Whether any segment's buyers are held by switching costs or inertia (so that the round's

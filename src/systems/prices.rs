@@ -64,12 +64,13 @@ pub fn set_prices(
 }
 
 /// Publishes what buyers can choose from: vendors in the market, their prices and qualities,
-/// the self-hosting alternatives, and each segment's volume per offer.
+/// the self-hosting alternatives, and each segment's prices and volume per offer.
 pub fn post_offers(
     vendors: Query<(&Vendor, &Presence, &ModelCard)>,
     mut board: ResMut<MarketBoard>,
     book: Res<SegmentBook>,
     outside: Res<OutsideOption>,
+    mix: Res<Mix>,
     mut offers: ResMut<Offers>,
 ) {
     for (v, presence, card) in &vendors {
@@ -92,12 +93,19 @@ pub fn post_offers(
     o.self_host = outside.with_hosts(&board);
     o.segments
         .resize_with(book.segments.len(), SegmentOffer::default);
-    for (seg, so) in book.segments.iter().zip(o.segments.iter_mut()) {
+    for (s, (seg, so)) in book.segments.iter().zip(o.segments.iter_mut()).enumerate() {
         so.mode = seg.mode;
         so.outside = seg.outside;
         so.review = seg.review;
         so.penalty = seg.penalty;
         so.reservation = seg.reservation;
-        so.price_terms(&seg.volume, seg.volume_scale, &o.price, &o.self_host);
+        // What the segment pays per Mtok of its tokens: the level times its price scale (the
+        // level itself, to the bit, where the scale is 1).
+        let paid = o
+            .price
+            .iter()
+            .zip(&o.vendor)
+            .map(|(&p, &j)| p * mix.0.price_scale(s, j as usize));
+        so.price_terms(&seg.volume, seg.volume_scale, paid, &o.self_host);
     }
 }

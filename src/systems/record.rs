@@ -15,6 +15,7 @@ pub fn record_panels(
     book: Res<SegmentBook>,
     board: Res<MarketBoard>,
     firms: Res<Firms>,
+    mix: Res<Mix>,
     vendors: Query<(&Vendor, &Costs, &Finances, &Presence, &Outcome, &Capacity)>,
     mut panels: ResMut<Panels>,
 ) {
@@ -34,6 +35,8 @@ pub fn record_panels(
             vendor: &board.names[v.index],
             owner: &firms.names[board.owner[v.index]],
             price,
+            price_input: price.map(|p| mix.0.token_prices(v.index, p).0),
+            price_output: price.map(|p| mix.0.token_prices(v.index, p).1),
             marginal_cost: costs.marginal_cost_per_mtok,
             quality: board.quality[v.index],
             quantity_mtok: out.quantity_mtok,
@@ -73,7 +76,8 @@ pub fn record_panels(
         let t = SegmentTally::of(&tally.values, offers.0.layout(), s);
         let rep = seg.represents;
         let (qty, paid) = (0..v).fold((0.0, 0.0), |(q, pd), j| {
-            (q + t.quantity(j), pd + t.quantity(j) * board.posted[j])
+            let paid = board.posted[j] * mix.0.price_scale(s, j);
+            (q + t.quantity(j), pd + t.quantity(j) * paid)
         });
         let agents = t.agents();
         let cs = t.consumer_surplus() * rep;

@@ -17,6 +17,7 @@ pub fn settle_accounts(
     board: Res<MarketBoard>,
     policy: Res<Policy>,
     rationing: Res<Rationing>,
+    mix: Res<Mix>,
     mut vendors: Query<(
         &Vendor,
         &mut Costs,
@@ -37,11 +38,15 @@ pub fn settle_accounts(
         let q = quantities[v.index];
         let p = board.posted[v.index];
         let costs = &mut *costs;
-        let revenue = p * q;
+        // Each segment pays its mix of the input and output prices, and its tokens cost their
+        // mix of prefill and decode: revenue and the serving-equivalent tokens the curve costs.
+        let (revenue, served) = token_revenue(&mix.0, &tally, &offers, &book, v.index, p, q, {
+            costs.curve.token_costs()
+        });
         let subsidy = policy.subsidy_per_mtok.get(v.index).copied().unwrap_or(0.0) * q;
-        let variable = costs.curve.variable_cost(&costs.drivers, q);
+        let variable = costs.curve.variable_cost(&costs.drivers, served);
         let unsubsidised = costs.drivers.unsubsidised();
-        let serving_subsidy = costs.curve.variable_cost(&unsubsidised, q) - variable;
+        let serving_subsidy = costs.curve.variable_cost(&unsubsidised, served) - variable;
         // An owned fleet's hours are paid whether its GPUs serve or idle.
         let (fleet, fleet_subsidy) = match (cap.owned_share, cap.rule) {
             (Some(_), CapacityRule::Gpus(gpus)) => {
@@ -90,6 +95,35 @@ pub fn settle_accounts(
             }
         }
     }
+}
+
+/// Revenue of product `j` at price level `p` selling `q` Mtok, and the Mtok its curve costs:
+/// p·q and q where every segment pays the level and its tokens cost alike; otherwise
+/// Σ_s p·k_s·q_s and Σ_s g_s·q_s over segments s (see `demand::mix`).
+#[allow(clippy::too_many_arguments)]
+fn token_revenue(
+    mix: &crate::demand::TokenMix,
+    tally: &ChoiceTally,
+    offers: &Offers,
+    book: &SegmentBook,
+    j: usize,
+    p: f64,
+    q: f64,
+    token_costs: (f64, f64),
+) -> (f64, f64) {
+    let segments = book.segments.len();
+    let plain = (0..segments).all(|s| mix.price_scale(s, j) == 1.0)
+        && (0..segments).all(|s| mix.cost_scale(s, token_costs) == 1.0);
+    if plain {
+        return (p * q, q);
+    }
+    let (mut paid, mut served) = (0.0, 0.0);
+    for (s, seg) in book.segments.iter().enumerate() {
+        let qs = SegmentTally::of(&tally.values, offers.0.layout(), s).quantity(j) * seg.represents;
+        paid += mix.price_scale(s, j) * qs;
+        served += mix.cost_scale(s, token_costs) * qs;
+    }
+    (p * paid, served)
 }
 
 /// Hours in a year (365.25 days).

@@ -43,6 +43,8 @@ fn panels_have_the_documented_schema_and_row_counts() {
         ("vendor", String),
         ("owner", String),
         ("price", Float64),
+        ("price_input", Float64),
+        ("price_output", Float64),
         ("marginal_cost", Float64),
         ("quality", Float64),
         ("quantity_mtok", Float64),

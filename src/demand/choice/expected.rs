@@ -45,7 +45,7 @@ pub(super) fn expected_block(
         };
         let mut mx = u0;
         for k in 0..n {
-            let p = book.price[k];
+            let p = seg.price[k];
             // The utility charges α·F(p) (F(p) = p for fixed volume): demand is integrable.
             let u = if seg.reservation && p > res {
                 f64::NEG_INFINITY

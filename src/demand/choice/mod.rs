@@ -93,6 +93,10 @@ pub struct SegmentOffer {
     /// Per self-hosting alternative of the outside option (in `OfferBook::self_host` order):
     /// F of its cost.
     pub self_host_charge: Vec<f64>,
+    /// Per offer: the price this segment pays per Mtok of its tokens (the posted price level
+    /// times the segment's price scale; the posted price itself where the scale is 1), what
+    /// reservation prices compare against.
+    pub price: Vec<f64>,
     /// Volume multiplier from growth and demand shocks (it scales the surplus as the volume).
     pub scale: f64,
     /// Without an outside option: the area under the volume curve at price 0 per unit of base
@@ -102,20 +106,23 @@ pub struct SegmentOffer {
 }
 
 impl SegmentOffer {
-    /// Sets the volume and the utility charge of every offer at `prices` and of every
-    /// self-hosting alternative, for the segment's volume demand grown by `scale`.
+    /// Sets the volume and the utility charge of every offer at the prices this segment pays,
+    /// `prices` (in offer order), and of every self-hosting alternative, for the segment's
+    /// volume demand grown by `scale`.
     pub fn price_terms(
         &mut self,
         volume: &VolumeDemand,
         scale: f64,
-        prices: &[f64],
+        prices: impl IntoIterator<Item = f64>,
         self_host: &[(f64, f64)],
     ) {
         self.volume.clear();
         self.charge.clear();
-        for &p in prices {
+        self.price.clear();
+        for p in prices {
             self.volume.push(volume.factor(p) * scale);
             self.charge.push(volume.price_integral(p));
+            self.price.push(p);
         }
         self.self_host_charge.clear();
         self.self_host_charge
@@ -511,13 +518,19 @@ fn choose_chunk_impl(
 
 /// Whether an agent whose current option is `prev` may keep it this round.
 #[inline(always)]
-pub(crate) fn can_keep(prev: u32, book: &OfferBook, reservation: f64, outside: bool) -> bool {
+pub(crate) fn can_keep(
+    prev: u32,
+    book: &OfferBook,
+    seg: &SegmentOffer,
+    reservation: f64,
+    outside: bool,
+) -> bool {
     match prev {
         NONE => false,
         OUTSIDE => outside,
         j => {
             let pos = book.position[j as usize];
-            pos != NOT_OFFERED && book.price[pos as usize] <= reservation
+            pos != NOT_OFFERED && seg.price[pos as usize] <= reservation
         }
     }
 }
@@ -551,3 +564,5 @@ pub(crate) fn weight_of(j: usize, v: usize, w: &[f64], book: &OfferBook) -> f64 
 mod tests;
 #[cfg(test)]
 mod tests_nested;
+#[cfg(test)]
+mod tests_prices;

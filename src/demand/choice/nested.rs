@@ -93,7 +93,7 @@ pub(super) fn nested_block(
         );
         s.u.fill(f64::NEG_INFINITY);
         for k in 0..n {
-            if !(seg.reservation && book.price[k] > res) {
+            if !(seg.reservation && seg.price[k] > res) {
                 s.u[book.vendor[k] as usize] = theta * book.quality[k] - alpha * seg.charge[k];
             }
         }
@@ -243,7 +243,7 @@ fn sample_agent(
     } else {
         0.0
     };
-    let keepable = can_keep(prev, book, res, seg.outside);
+    let keepable = can_keep(prev, book, seg, res, seg.outside);
     let choice = if !rev && keepable {
         prev
     } else if free_ls == f64::NEG_INFINITY {

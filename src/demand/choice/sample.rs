@@ -73,7 +73,7 @@ pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSID
     }
     for k in 0..n {
         // The utility charges α·F(p) (F(p) = p for fixed volume), so that demand is integrable.
-        let (a, p, c) = (book.quality[k], book.price[k], seg.charge[k]);
+        let (a, p, c) = (book.quality[k], seg.price[k], seg.charge[k]);
         let vk = book.vendor[k];
         let row = &mut buf[k * m..(k + 1) * m];
         for i in 0..m {
@@ -100,7 +100,7 @@ pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSID
     run.fill(0.0);
     for k in 0..n {
         let vk = book.vendor[k];
-        let p = book.price[k];
+        let p = seg.price[k];
         let row = &mut buf[k * m..(k + 1) * m];
         for i in 0..m {
             let mut e = exp_fma(row[i] - mx[i]);
@@ -161,7 +161,7 @@ pub(super) fn sample_block<const SWITCH: bool, const RESERVE: bool, const OUTSID
     let mut extra = [0.0f64; 4]; // switches, two banks
     for i in 0..m {
         let prev = cur[i];
-        let keep = !review[i] && can_keep(prev, book, res[i], OUTSIDE);
+        let keep = !review[i] && can_keep(prev, book, seg, res[i], OUTSIDE);
         let choice = if keep {
             prev
         } else if free[i] <= 0.0 {
@@ -242,7 +242,7 @@ fn surplus_with_frictions<const SWITCH: bool, const OUTSIDE: bool>(
             f64::NAN // nothing to buy: no surplus (below)
         } else if prev == NONE {
             mx[i] + ln_fast(free[i] + e0)
-        } else if !can_keep(prev, book, res[i], OUTSIDE) || r == 1.0 {
+        } else if !can_keep(prev, book, seg, res[i], OUTSIDE) || r == 1.0 {
             mx[i] + ln_fast(total)
         } else {
             r * (mx[i] + ln_fast(total)) + (1.0 - r) * ucur[i]

@@ -22,6 +22,7 @@ pub(super) fn book(
             reservation: false,
             volume: vec![1.0; n],
             charge: vendors.iter().map(|v| v.1).collect(),
+            price: vendors.iter().map(|v| v.1).collect(),
             self_host_charge: vec![],
             scale: 1.0,
             surplus_at_zero: 0.0,
@@ -304,25 +305,6 @@ fn sample_mode_inertia_keeps_agents_that_do_not_review() {
     assert!((switches - 0.25 * (1.0 - p[0])).abs() < 0.01);
 }
 
-#[test]
-fn exited_vendor_forces_its_buyers_to_choose_again() {
-    let n = 10_000;
-    let mut b = book(&MARKET, ChoiceMode::Sample, true, 0.0, 0.0);
-    // Vendor 1 leaves: only 0 and 2 are offered.
-    b.vendor = vec![0, 2];
-    b.quality = vec![MARKET[0].0, MARKET[2].0];
-    b.price = vec![MARKET[0].1, MARKET[2].1];
-    b.segments[0].volume = vec![1.0; 2];
-    b.segments[0].charge = b.price.clone();
-    b.index_positions();
-    let mut a = Agents::uniform(n, 2.0, 1.2);
-    a.choice = vec![1; n];
-    let t = run(&mut a, &mut Vec::new(), &b, 9);
-    assert_eq!(t[4 + 1], 0.0);
-    assert_eq!(t[4] + t[6] + t[7], n as f64);
-    assert_eq!(t[b.layout().switches()], n as f64);
-}
-
 mod integrable {
     //! Roy's identity and monotone surplus at the level of one round's choice, with the state
     //! (each agent's split over options, or its current option) held fixed.
@@ -388,7 +370,8 @@ mod integrable {
                 ..OfferBook::default()
             };
             b.index_positions();
-            b.segments[0].price_terms(&self.volume, self.scale, prices, &self.self_host);
+            let (seg, paid) = (&mut b.segments[0], prices.iter().copied());
+            seg.price_terms(&self.volume, self.scale, paid, &self.self_host);
             let m = self.alpha.len();
             let id: Vec<u32> = (0..m as u32).collect();
             let seg = vec![0u32; m];

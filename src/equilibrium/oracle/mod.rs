@@ -1,10 +1,13 @@
 //! The expected demand of the simulated buyer population.
 
+mod curve;
 mod foc;
 mod nested;
 
-use super::nested::NestedCurve;
-use super::{DemandModel, Foc, OwnPoint, OwnPriceCurve, Owners};
+pub use curve::AgentCurve;
+use curve::Terms;
+
+use super::{DemandModel, Foc, Owners};
 use crate::demand::{Nesting, VolumeDemand};
 use crate::numerics::{exp_fast, ln_fast};
 use std::sync::Arc;
@@ -94,6 +97,11 @@ pub struct DemandOracle {
     kinks: Vec<f64>,
     /// Nested logit over the options (vendors, then the outside option); None: plain logit.
     nesting: Option<Arc<Nesting>>,
+    /// What each segment pays per Mtok per unit of each vendor's price (segments × vendors;
+    /// empty: 1 everywhere): products posting input and output prices (`demand::mix`).
+    /// Prices here are levels; quantities are in units of the level (Σ_s k_s·q_s), so that
+    /// revenue is the price times the quantity.
+    price_scale: Vec<f64>,
 }
 
 /// Most distinct reservation prices treated as kinks of demand; with more, demand is close to
@@ -173,7 +181,54 @@ impl DemandOracle {
             quality: quality.to_vec(),
             self_host,
             nesting: None,
+            price_scale: Vec::new(),
         }
+    }
+
+    /// The same buyers paying `scale[s·V + j]` per Mtok per unit of vendor j's price in
+    /// segment s (empty, or 1 everywhere: the prices themselves, on the unscaled path).
+    pub fn with_price_scale(mut self, scale: &[f64]) -> Self {
+        self.price_scale = if scale.iter().all(|&k| k == 1.0) {
+            Vec::new()
+        } else {
+            scale.to_vec()
+        };
+        self
+    }
+
+    /// k of segment `s` and vendor `j` (1 when unscaled).
+    #[inline]
+    fn k(&self, s: usize, j: usize) -> f64 {
+        if self.price_scale.is_empty() {
+            1.0
+        } else {
+            self.price_scale[s * self.quality.len() + j]
+        }
+    }
+
+    /// Vendor i's kinks in its price level: each segment's reservation prices over its price
+    /// scale (the oracle's kinks where unscaled).
+    fn kinks_of(&self, i: usize) -> Option<Vec<f64>> {
+        if self.price_scale.is_empty() || self.kinks.is_empty() {
+            return None;
+        }
+        let mut kinks: Vec<f64> = self
+            .segments
+            .iter()
+            .flat_map(|(s, r)| {
+                let k = self.k(*s, i);
+                self.reservation[r.clone()]
+                    .iter()
+                    .filter(|x| x.is_finite())
+                    .map(move |x| x / k)
+            })
+            .collect();
+        kinks.sort_by(f64::total_cmp);
+        kinks.dedup();
+        if kinks.len() > MAX_KINKS {
+            kinks.clear();
+        }
+        Some(kinks)
     }
 
     /// The area under a segment's volume curve at price 0 (times its scale) where its buyers
@@ -258,21 +313,27 @@ impl DemandOracle {
         })
     }
 
-    /// u = θ·quality − α·F(p) (F from the agent's segment), −inf when not offered or above the
-    /// agent's reservation price; `charge` is F(p).
+    /// u = θ·quality − α·F(k·p) (F from the agent's segment), −inf when not offered or above
+    /// the agent's reservation price; `charge` is F(k·p).
     fn utility(&self, a: &Agent, j: usize, p: f64, charge: f64, offered: &[bool]) -> f64 {
-        if offered[j] && p <= a.reservation {
+        if offered[j] && p * self.k(a.segment, j) <= a.reservation {
             a.theta * self.quality[j] - a.alpha * charge
         } else {
             f64::NEG_INFINITY
         }
     }
 
-    /// F(p) of every price, by segment and vendor (segments × vendors).
+    /// F(k·p) of every price, by segment and vendor (segments × vendors).
     fn charges(&self, prices: &[f64]) -> Vec<f64> {
         self.volume
             .iter()
-            .flat_map(|vd| prices.iter().map(move |&p| vd.price_integral(p)))
+            .enumerate()
+            .flat_map(|(g, vd)| {
+                prices
+                    .iter()
+                    .enumerate()
+                    .map(move |(j, &p)| vd.price_integral(self.k(g, j) * p))
+            })
             .collect()
     }
 }
@@ -289,11 +350,18 @@ impl DemandModel for DemandOracle {
         let mut q = vec![0.0; v];
         let mut u = vec![0.0; v];
         // Volume per unit of weight, by segment and vendor: pow once, not once per agent.
+        // In units of the price level: k·(scale·factor(k·p)) (k = 1 unscaled).
         let factors: Vec<f64> = self
             .volume
             .iter()
             .zip(&self.scale)
-            .flat_map(|(vd, s)| prices.iter().map(move |&p| s * vd.factor(p)))
+            .enumerate()
+            .flat_map(|(g, (vd, s))| {
+                prices.iter().enumerate().map(move |(j, &p)| {
+                    let k = self.k(g, j);
+                    k * (s * vd.factor(k * p))
+                })
+            })
             .collect();
         if let Some(nest) = &self.nesting {
             return self.nested_quantities(nest, prices, offered, &factors);
@@ -332,9 +400,9 @@ impl DemandModel for DemandOracle {
 
     /// The logit first-order conditions with their analytic Jacobian (see `foc.rs`); None
     /// where buyers' reservation prices put mass points in demand.
-    /// Under nested logit: None (the safeguarded search).
+    /// Under nested logit or price scales: None (the safeguarded search).
     fn foc(&self, prices: &[f64], costs: &[f64], offered: &[bool], owners: &Owners) -> Option<Foc> {
-        if self.nesting.is_some() {
+        if self.nesting.is_some() || !self.price_scale.is_empty() {
             return None;
         }
         self.first_order_conditions(prices, costs, offered, owners)
@@ -342,7 +410,7 @@ impl DemandModel for DemandOracle {
 
     /// Every monopoly's conditions from one pass (see `foc.rs`).
     fn monopoly_foc(&self, prices: &[f64], costs: &[f64], which: &[bool]) -> Option<Foc> {
-        if self.nesting.is_some() {
+        if self.nesting.is_some() || !self.price_scale.is_empty() {
             return None;
         }
         self.monopoly_conditions(prices, costs, which)
@@ -364,6 +432,8 @@ impl DemandModel for DemandOracle {
                 terms: Terms::default(),
                 offered: offered[i],
                 nested: Some(self.nested_curve(nest, i, prices, costs, offered)),
+                kinks: self.kinks_of(i),
+                own: i,
             };
         }
         // Rivals' margin per unit of weight, by segment and vendor: pow once, not once per agent.
@@ -371,8 +441,12 @@ impl DemandModel for DemandOracle {
             .volume
             .iter()
             .zip(&self.scale)
-            .flat_map(|(vd, s)| {
-                (0..v).map(move |j| (prices[j] - costs[j]) * s * vd.factor(prices[j]))
+            .enumerate()
+            .flat_map(|(g, (vd, s))| {
+                (0..v).map(move |j| {
+                    let k = self.k(g, j);
+                    (prices[j] - costs[j]) * s * vd.factor(k * prices[j]) * k
+                })
             })
             .collect();
         let charges = self.charges(prices);
@@ -408,7 +482,7 @@ impl DemandModel for DemandOracle {
             }
             let charge = &charges[segment * v..(segment + 1) * v];
             let utility = |j: usize, k: usize| {
-                if prices[j] <= reservation[k] {
+                if prices[j] * self.k(*segment, j) <= reservation[k] {
                     theta[k] * self.quality[j] - alpha[k] * charge[j]
                 } else {
                     f64::NEG_INFINITY
@@ -450,6 +524,8 @@ impl DemandModel for DemandOracle {
             },
             offered: offered[i],
             nested: None,
+            kinks: self.kinks_of(i),
+            own: i,
         }
     }
 }
@@ -459,101 +535,4 @@ impl DemandModel for DemandOracle {
 #[inline]
 fn exp_or_zero(u: f64) -> f64 {
     if u < -708.0 { 0.0 } else { exp_fast(u) }
-}
-
-/// Per-agent constants of vendor i's curve, as columns in the oracle's agent order: utility of i
-/// at price 0 (normalised), the summed weights of every other option, and the rivals' weighted
-/// margins per unit of those weights.
-#[derive(Clone, Debug, Default)]
-struct Terms {
-    own: Vec<f64>,
-    rest: Vec<f64>,
-    margin_ratio: Vec<f64>,
-}
-
-/// Vendor i's own-price curve against the simulated buyers.
-pub struct AgentCurve<'a> {
-    oracle: &'a DemandOracle,
-    terms: Terms,
-    offered: bool,
-    nested: Option<NestedCurve<'a>>,
-}
-
-/// Independent partial sums in [`AgentCurve::at`]: agents k, k + LANES, ... add into lane k, so
-/// the loop runs several agents at once (the sum's order is fixed, so results are reproducible).
-const LANES: usize = 4;
-
-impl OwnPriceCurve for AgentCurve<'_> {
-    fn kinks(&self) -> &[f64] {
-        &self.oracle.kinks
-    }
-
-    fn at(&self, p: f64) -> OwnPoint {
-        if !self.offered {
-            return OwnPoint::default();
-        }
-        if let Some(n) = &self.nested {
-            return n.at(p);
-        }
-        let o = self.oracle;
-        let t = &self.terms;
-        let mut q = [0.0f64; LANES];
-        let mut dq = [0.0f64; LANES];
-        let mut rivals = [0.0f64; LANES];
-        for (segment, range) in &o.segments {
-            // Volume demand depends on the segment and the price only: once per segment.
-            let (vd, s) = (o.volume[*segment], o.scale[*segment]);
-            let (factor, slope) = (s * vd.factor(p), s * vd.factor_slope(p));
-            // The utility charges α·F(p); its slope in p is α·f(p) (f = 1 for fixed volume).
-            let (charge, charge_slope) = (vd.price_integral(p), vd.factor(p));
-            let cols = [
-                &t.own[range.clone()],
-                &t.rest[range.clone()],
-                &t.margin_ratio[range.clone()],
-                &o.alpha[range.clone()],
-                &o.weight[range.clone()],
-                &o.reservation[range.clone()],
-            ];
-            let n = range.len();
-            let mut k = 0;
-            while k < n {
-                // A block of LANES agents; the last block padded with agents that buy nothing
-                // (reservation price −inf, weight 0).
-                let mut x = [[0.0f64; LANES]; 6];
-                x[5] = [f64::NEG_INFINITY; LANES];
-                if k + LANES <= n {
-                    for (c, col) in cols.iter().enumerate() {
-                        x[c] = col[k..k + LANES].try_into().expect("a block of LANES");
-                    }
-                } else {
-                    for (c, col) in cols.iter().enumerate() {
-                        for (l, v) in col[k..n].iter().enumerate() {
-                            x[c][l] = *v;
-                        }
-                    }
-                }
-                let [own, rest, ratio, alpha, weight, reservation] = x;
-                for l in 0..LANES {
-                    // P = 1/(1 + rest·exp(−x)) is exact (1) when the vendor is the only option
-                    // (rest = 0) and free of overflow at any price; above the agent's reservation
-                    // price the agent buys nothing. Σ_j m_j·∂q_j/∂p_i = α·P·(1 − P)·ratio, where
-                    // ratio = Σ_j m_j·w·vol_j·e_j / rest (P_j = (e_j/rest)·(1 − P)).
-                    let share = 1.0 / (1.0 + rest[l] * exp_fast(alpha[l] * charge - own[l]));
-                    let share = if p > reservation[l] { 0.0 } else { share };
-                    let vol = weight[l] * factor;
-                    let spread = alpha[l] * share * (1.0 - share) * charge_slope;
-                    q[l] += vol * share;
-                    dq[l] += weight[l] * slope * share - vol * spread;
-                    rivals[l] += spread * ratio[l];
-                }
-                k += LANES;
-            }
-        }
-        let total = |x: [f64; LANES]| (x[0] + x[1]) + (x[2] + x[3]);
-        OwnPoint {
-            q: total(q),
-            dq: total(dq),
-            rivals_margin_slope: total(rivals),
-        }
-    }
 }

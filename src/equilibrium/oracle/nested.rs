@@ -101,7 +101,14 @@ impl DemandOracle {
         offered: &[bool],
     ) -> NestedCurve<'a> {
         let segments = self.volume.iter().copied().zip(self.scale.iter().copied());
-        let mut curve = NestedCurve::new(nest, i, segments.collect(), prices, costs);
+        let mut curve = NestedCurve::new(
+            nest,
+            i,
+            segments.collect(),
+            prices,
+            costs,
+            &self.price_scale,
+        );
         let charges = self.charges(prices);
         let mut u = vec![0.0; prices.len() + 1];
         for a in &self.agents {

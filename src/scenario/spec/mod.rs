@@ -15,7 +15,8 @@ pub use nest::{NestSpec, OUTSIDE_MEMBER};
 pub use segment::{ChoiceSpec, GrowthSpec, SegmentSpec};
 pub use sweep::{OrderedMap, RangeSpec, SampleMethod, SampleSpec, SweepSpec};
 pub use vendor::{
-    CapacitySpec, DEFAULT_SERVING_COST_SHARE, FinancesSpec, OpenWeightSpec, VendorSpec,
+    CapacitySpec, DEFAULT_SERVING_COST_SHARE, FinancesSpec, OpenWeightSpec, TokenPricesSpec,
+    VendorSpec,
 };
 
 pub use crate::cost::compute::{ComputeCostSpec, LearningSpec};

@@ -30,6 +30,11 @@ pub struct SegmentSpec {
     /// How volume responds to the price paid.
     #[serde(default)]
     pub volume: VolumeSpec,
+    /// Share of its tokens that are input (prompt) tokens, in [0, 1]: chat about 0.5,
+    /// retrieval-augmented work about 0.9. A product posting input and output prices costs it
+    /// the mix of the two. Default: none (it pays every product's price level).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_share: Option<f64>,
     /// How agents choose among vendors.
     #[serde(default)]
     pub choice: ChoiceSpec,

@@ -22,6 +22,11 @@ pub struct VendorSpec {
     /// Default: twice the round-0 marginal cost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_price: Option<f64>,
+    /// List prices of input and output tokens (USD per Mtok of each) before round 0, instead
+    /// of `initial_price`: the product then posts two prices, and strategies move their level
+    /// (the blend at 3 input tokens to 1 output token) keeping their ratio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prices: Option<TokenPricesSpec>,
     /// How it sets prices. Default: `cost_plus` with markup 1 for vendors, `at_cost` for
     /// open-weight hosts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,6 +43,16 @@ pub struct VendorSpec {
     /// Serving capacity (default unlimited).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<CapacitySpec>,
+}
+
+/// Input and output list prices, USD per Mtok.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenPricesSpec {
+    /// USD per Mtok of input (prompt) tokens.
+    pub input: f64,
+    /// USD per Mtok of output (completion) tokens.
+    pub output: f64,
 }
 
 /// Serving capacity: a number of GPUs (compute costs; throughput follows the efficiency trend)

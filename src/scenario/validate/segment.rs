@@ -33,6 +33,9 @@ pub(super) fn check_segment(g: &SegmentSpec, p: &str, c: &mut Checker) {
         reservation_price: g.reservation_price.is_some(),
     };
     g.volume.check(&format!("{p}.volume"), &context, c);
+    if let Some(s) = g.input_share {
+        c.probability(&format!("{p}.input_share"), s);
+    }
     c.non_negative(
         &format!("{p}.choice.switching_cost"),
         g.choice.switching_cost,

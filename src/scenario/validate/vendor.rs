@@ -12,6 +12,25 @@ pub(super) fn check_vendor(v: &VendorSpec, p: &str, c: &mut Checker) {
     if let Some(price) = v.initial_price {
         c.non_negative(&format!("{p}.initial_price"), price);
     }
+    if let Some(prices) = &v.prices {
+        c.non_negative(&format!("{p}.prices.input"), prices.input);
+        c.non_negative(&format!("{p}.prices.output"), prices.output);
+        if prices.input.is_finite()
+            && prices.output.is_finite()
+            && crate::demand::mix::price_weights(prices.input, prices.output).is_none()
+        {
+            c.fail(
+                &format!("{p}.prices"),
+                "input and output prices both 0: give at least one positive price",
+            );
+        }
+        if v.initial_price.is_some() {
+            c.fail(
+                &format!("{p}.prices"),
+                "give either `initial_price` (one price for every token) or `prices` (input and output), not both",
+            );
+        }
+    }
     if let Some(s) = &v.strategy {
         s.check(&format!("{p}.strategy"), c);
     }

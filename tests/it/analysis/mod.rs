@@ -54,6 +54,8 @@ pub(crate) fn handmade(run_id: u64, rows: &[Row], cs: f64) -> Panels {
                 vendor: name,
                 owner: name,
                 price,
+                price_input: price,
+                price_output: price,
                 marginal_cost: mc,
                 quality: 1.0,
                 quantity_mtok: q,

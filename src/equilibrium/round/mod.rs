@@ -7,10 +7,12 @@
 //! Bertrand-Nash prices are those of the demand vendors face this round (locked-in buyers make
 //! it less elastic than the frictionless demand of [`super::DemandOracle`]).
 
-use super::nested::{NestedCurve, Pseudo};
+mod nested;
+
+use super::nested::NestedCurve;
 use super::oracle::{AgentTraits, SegmentDemand};
 use super::{DemandModel, Foc, OwnPoint, OwnPriceCurve, Owners};
-use crate::demand::{NestWork, Nesting};
+use crate::demand::Nesting;
 use crate::numerics::{exp_fast, ln_fast};
 use std::sync::Arc;
 
@@ -47,6 +49,10 @@ pub struct RoundDemand {
     kinks: Vec<f64>,
     /// Nested logit over the options (vendors, then the outside option); None: plain logit.
     nesting: Option<Arc<Nesting>>,
+    /// What each segment pays per Mtok per unit of each vendor's price (segments × vendors;
+    /// empty: 1 everywhere); quantities are then in units of the price, as in
+    /// [`super::DemandOracle::with_price_scale`].
+    price_scale: Vec<f64>,
 }
 
 impl RoundDemand {
@@ -100,14 +106,49 @@ impl RoundDemand {
             self_host,
             kinks,
             nesting: None,
+            price_scale: Vec::new(),
         }
     }
 
-    /// The same buyers choosing by nested logit (None, or λ = 1 everywhere: plain logit). A
-    /// switching cost shifts every option's utility but the current one's by ln(penalty).
-    pub fn with_nesting(mut self, nesting: Option<Arc<Nesting>>) -> Self {
-        self.nesting = nesting.filter(|n| !n.is_plain());
+    /// The same buyers paying `scale[s·V + j]` per Mtok per unit of vendor j's price in
+    /// segment s (empty, or 1 everywhere: unscaled).
+    pub fn with_price_scale(mut self, scale: &[f64]) -> Self {
+        self.price_scale = if scale.iter().all(|&k| k == 1.0) {
+            Vec::new()
+        } else {
+            scale.to_vec()
+        };
         self
+    }
+
+    /// k of segment `s` and vendor `j` (1 when unscaled).
+    #[inline]
+    fn k(&self, s: usize, j: usize) -> f64 {
+        if self.price_scale.is_empty() {
+            1.0
+        } else {
+            self.price_scale[s * self.quality.len() + j]
+        }
+    }
+
+    /// Vendor i's kinks in its price: reservation prices over its price scale in each agent's
+    /// segment (None where unscaled: the model's).
+    fn kinks_of(&self, i: usize) -> Option<Vec<f64>> {
+        if self.price_scale.is_empty() || self.kinks.is_empty() {
+            return None;
+        }
+        let mut kinks: Vec<f64> = self
+            .agents
+            .iter()
+            .filter(|a| a.0.reservation.is_finite())
+            .map(|a| a.0.reservation / self.k(a.0.segment, i))
+            .collect();
+        kinks.sort_by(f64::total_cmp);
+        kinks.dedup();
+        if kinks.len() > 64 {
+            kinks.clear();
+        }
+        Some(kinks)
     }
 
     /// Every option's utility for agent `a` (vendors, then the outside option; −inf where it
@@ -116,8 +157,9 @@ impl RoundDemand {
         let v = prices.len();
         let seg = &self.segments[a.segment];
         for j in 0..v {
-            u[j] = if offered[j] && prices[j] <= a.reservation {
-                a.theta * self.quality[j] - a.alpha * seg.volume.price_integral(prices[j])
+            let p = prices[j] * self.k(a.segment, j);
+            u[j] = if offered[j] && p <= a.reservation {
+                a.theta * self.quality[j] - a.alpha * seg.volume.price_integral(p)
             } else {
                 f64::NEG_INFINITY
             };
@@ -137,97 +179,6 @@ impl RoundDemand {
         if p < 1.0 { ln_fast(p) } else { 0.0 }
     }
 
-    /// Expected mass of an agent on each option under nested logit, from its utilities `u`.
-    fn nested_masses(&self, nest: &Nesting, agent: &Sampled, u: &[f64], out: &mut [f64]) {
-        let (a, _, options) = agent;
-        let r = self.frictions[a.segment].review;
-        let ln_pen = self.ln_penalty(a.segment);
-        let o = u.len();
-        let (mut prob, mut within, mut work) = (vec![0.0; o], vec![0.0; o], NestWork::default());
-        out.fill(0.0);
-        if nest.choose(u, &mut prob, &mut within, &mut work) == f64::NEG_INFINITY {
-            return;
-        }
-        let free = prob.clone();
-        let mut placed = 0.0;
-        let mut shifted = vec![0.0; o];
-        for &(c, x) in options {
-            placed += x;
-            if u[c] > f64::NEG_INFINITY {
-                out[c] += (1.0 - r) * x;
-                for (k, d) in shifted.iter_mut().enumerate() {
-                    *d = if k == c { u[k] } else { u[k] + ln_pen };
-                }
-                nest.choose(&shifted, &mut prob, &mut within, &mut work);
-                for (m, p) in out.iter_mut().zip(&prob) {
-                    *m += r * x * p;
-                }
-            } else {
-                for (m, p) in out.iter_mut().zip(&free) {
-                    *m += x * p;
-                }
-            }
-        }
-        let rest = (1.0 - placed).max(0.0);
-        for (m, p) in out.iter_mut().zip(&free) {
-            *m += rest * p;
-        }
-    }
-
-    /// Vendor `i`'s own-price curve under nested logit: per agent, its mass on each option it
-    /// holds (reviewing over utilities shifted by its switching cost, or keeping i), and the
-    /// mass not yet placed.
-    fn nested_curve<'a>(
-        &'a self,
-        nest: &'a Nesting,
-        i: usize,
-        prices: &[f64],
-        costs: &[f64],
-        offered: &[bool],
-    ) -> NestedCurve<'a> {
-        let o = prices.len() + 1;
-        let segments = self.segments.iter().map(|s| (s.volume, s.scale)).collect();
-        let mut curve = NestedCurve::new(nest, i, segments, prices, costs);
-        let (mut u, mut shifted) = (vec![0.0; o], vec![0.0; o]);
-        for (a, weight, options) in &self.agents {
-            self.utilities(a, prices, offered, &mut u);
-            let r = self.frictions[a.segment].review;
-            let ln_pen = self.ln_penalty(a.segment);
-            let own = a.theta * self.quality[i];
-            let pseudo = |coef: f64, stay: f64, own: f64| Pseudo {
-                segment: a.segment,
-                alpha: a.alpha,
-                reservation: a.reservation,
-                weight: *weight,
-                coef,
-                stay,
-                own,
-            };
-            let mut placed = 0.0;
-            for &(c, x) in options {
-                placed += x;
-                if c == i || u[c] > f64::NEG_INFINITY {
-                    for (k, d) in shifted.iter_mut().enumerate() {
-                        *d = if k == c { u[k] } else { u[k] + ln_pen };
-                    }
-                    if c == i {
-                        curve.push(pseudo(0.0, (1.0 - r) * x, own), &shifted);
-                        curve.push(pseudo(r * x, 0.0, own), &shifted);
-                    } else {
-                        curve.push(pseudo(r * x, 0.0, own + ln_pen), &shifted);
-                    }
-                } else {
-                    curve.push(pseudo(x, 0.0, own), &u);
-                }
-            }
-            let rest = (1.0 - placed).max(0.0);
-            if rest > 0.0 {
-                curve.push(pseudo(rest, 0.0, own), &u);
-            }
-        }
-        curve
-    }
-
     /// Agents in the model.
     pub fn agents(&self) -> usize {
         self.agents.len()
@@ -240,8 +191,9 @@ impl RoundDemand {
         let seg = &self.segments[a.segment];
         let mut mx = f64::NEG_INFINITY;
         for j in 0..v {
-            w[j] = if offered[j] && prices[j] <= a.reservation {
-                a.theta * self.quality[j] - a.alpha * seg.volume.price_integral(prices[j])
+            let p = prices[j] * self.k(a.segment, j);
+            w[j] = if offered[j] && p <= a.reservation {
+                a.theta * self.quality[j] - a.alpha * seg.volume.price_integral(p)
             } else {
                 f64::NEG_INFINITY
             };
@@ -318,7 +270,8 @@ impl DemandModel for RoundDemand {
             let seg = &self.segments[agent.0.segment];
             for j in 0..v {
                 if m[j] > 0.0 {
-                    q[j] += agent.1 * m[j] * seg.scale * seg.volume.factor(prices[j]);
+                    let k = self.k(agent.0.segment, j);
+                    q[j] += agent.1 * m[j] * seg.scale * seg.volume.factor(k * prices[j]) * k;
                 }
             }
         }
@@ -348,6 +301,8 @@ impl DemandModel for RoundDemand {
                 terms: Vec::new(),
                 offered: offered[i],
                 nested: Some(self.nested_curve(nest, i, prices, costs, offered)),
+                kinks: self.kinks_of(i),
+                own: i,
             };
         }
         let v = prices.len();
@@ -369,7 +324,8 @@ impl DemandModel for RoundDemand {
             let rest: f64 = w.iter().sum();
             // Rivals' margin per unit of each rival's weight.
             let margin = |j: usize| {
-                (prices[j] - costs[j]) * weight * seg.scale * seg.volume.factor(prices[j])
+                let k = self.k(a.segment, j);
+                (prices[j] - costs[j]) * weight * seg.scale * seg.volume.factor(k * prices[j]) * k
             };
             let plain: f64 = (0..v).filter(|&j| j != i).map(|j| margin(j) * w[j]).sum();
             let mut push = |coef: f64, rest: f64, ratio_sum: f64| {
@@ -427,6 +383,8 @@ impl DemandModel for RoundDemand {
             terms,
             offered: offered[i],
             nested: None,
+            kinks: self.kinks_of(i),
+            own: i,
         }
     }
 }
@@ -452,11 +410,15 @@ pub struct RoundCurve<'a> {
     terms: Vec<Term>,
     offered: bool,
     nested: Option<NestedCurve<'a>>,
+    /// The vendor's own kinks where prices are scaled (None: the model's).
+    kinks: Option<Vec<f64>>,
+    /// The vendor.
+    own: usize,
 }
 
 impl OwnPriceCurve for RoundCurve<'_> {
     fn kinks(&self) -> &[f64] {
-        &self.model.kinks
+        self.kinks.as_deref().unwrap_or(&self.model.kinks)
     }
 
     fn at(&self, p: f64) -> OwnPoint {
@@ -467,26 +429,31 @@ impl OwnPriceCurve for RoundCurve<'_> {
         if let Some(n) = &self.nested {
             return n.at(p);
         }
-        // Volume terms depend on the segment and the price only: once per segment.
-        let at: Vec<[f64; 4]> = self
+        // Volume terms depend on the segment and the price only: once per segment. The segment
+        // pays k·p; quantities are in units of the price (k·q), slopes carry k².
+        let at: Vec<[f64; 5]> = self
             .model
             .segments
             .iter()
-            .map(|s| {
-                let (vd, f) = (s.volume, s.volume.factor(p));
+            .enumerate()
+            .map(|(g, s)| {
+                let k = self.model.k(g, self.own);
+                let pe = k * p;
+                let (vd, f) = (s.volume, s.volume.factor(pe));
                 [
-                    s.scale * f,
-                    s.scale * vd.factor_slope(p),
-                    vd.price_integral(p),
-                    f,
+                    k * (s.scale * f),
+                    k * (k * (s.scale * vd.factor_slope(pe))),
+                    vd.price_integral(pe),
+                    k * f,
+                    pe,
                 ]
             })
             .collect();
         for t in &self.terms {
-            if p > t.reservation {
+            let [factor, slope, charge, f, pe] = at[t.segment];
+            if pe > t.reservation {
                 continue;
             }
-            let [factor, slope, charge, f] = at[t.segment];
             let vol = t.weight * factor;
             if t.stay > 0.0 {
                 out.q += vol * t.stay;
