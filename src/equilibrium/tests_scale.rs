@@ -49,13 +49,24 @@ fn nesting(nested: bool) -> Option<Arc<Nesting>> {
 
 fn oracle(nested: bool) -> DemandOracle {
     let agents: Vec<AgentTraits> = (0..8).map(traits).collect();
-    DemandOracle::new(&agents, &segments(), 100, &[2.0, 1.7, 1.1], vec![(0.9, 0.8)])
-        .with_nesting(nesting(nested))
-        .with_price_scale(&SCALES)
+    DemandOracle::new(
+        &agents,
+        &segments(),
+        100,
+        &[2.0, 1.7, 1.1],
+        vec![(0.9, 0.8)],
+    )
+    .with_nesting(nesting(nested))
+    .with_price_scale(&SCALES)
 }
 
 fn round(nested: bool) -> RoundDemand {
-    let options = [vec![(0, 1.0)], vec![(1, 0.6), (3, 0.4)], vec![(2, 0.5)], vec![]];
+    let options = [
+        vec![(0, 1.0)],
+        vec![(1, 0.6), (3, 0.4)],
+        vec![(2, 0.5)],
+        vec![],
+    ];
     let agents: Vec<AgentState> = (0..8)
         .map(|k| AgentState {
             traits: traits(k),
@@ -130,7 +141,10 @@ fn scaled_surplus_obeys_roys_identity_in_levels() {
             let d = (o.consumer_surplus(&bumped(j, h), &on)
                 - o.consumer_surplus(&bumped(j, -h), &on))
                 / (2.0 * h);
-            assert!((d + qj).abs() < 1e-6 * qj.max(1.0), "{nested} {j}: {d} vs {qj}");
+            assert!(
+                (d + qj).abs() < 1e-6 * qj.max(1.0),
+                "{nested} {j}: {d} vs {qj}"
+            );
         }
     }
 }
@@ -153,7 +167,10 @@ fn one_scaled_segment_is_the_unscaled_market_at_the_prices_it_pays() {
     let paid: Vec<f64> = PRICES.iter().zip(&scales).map(|(p, k)| p * k).collect();
     let on = [true; 3];
     let scaled = build().with_price_scale(&scales);
-    let (a, b) = (scaled.quantities(&PRICES, &on), build().quantities(&paid, &on));
+    let (a, b) = (
+        scaled.quantities(&PRICES, &on),
+        build().quantities(&paid, &on),
+    );
     for j in 0..3 {
         assert!((a[j] - scales[j] * b[j]).abs() < 1e-12 * a[j], "{j}");
     }
@@ -167,7 +184,10 @@ fn one_scaled_segment_is_the_unscaled_market_at_the_prices_it_pays() {
     // Scales of 1 are the unscaled model, to the bit, and keep its Newton path (smooth demand:
     // no reservation prices); other scales take the safeguarded search.
     let ones = build().with_price_scale(&[1.0; 3]);
-    assert_eq!(ones.quantities(&PRICES, &on), build().quantities(&PRICES, &on));
+    assert_eq!(
+        ones.quantities(&PRICES, &on),
+        build().quantities(&PRICES, &on)
+    );
     let smooth: Vec<AgentTraits> = agents
         .iter()
         .map(|a| AgentTraits {

@@ -453,3 +453,34 @@ fn a_nest_parameter_outside_the_unit_interval_or_a_bad_member_is_refused() {
     );
     rejects(&yaml, &["nests[1].members[0]", "already in nests[0]"]);
 }
+
+#[test]
+fn token_prices_and_input_shares_outside_their_ranges_are_refused() {
+    let yaml = GOOD.replace("    choice:\n", "    input_share: 1.5\n    choice:\n");
+    rejects(
+        &yaml,
+        &[
+            "bad.yaml:13:",
+            "segments[0].input_share",
+            "in [0, 1], got 1.5",
+        ],
+    );
+    let yaml = GOOD.replace(
+        "      marginal: 1\n",
+        "      marginal: 1\n    initial_price: 2\n    prices: { input: 1, output: 4 }\n",
+    );
+    rejects(
+        &yaml,
+        &["bad.yaml:", "vendors[0].prices", "either `initial_price`"],
+    );
+    let yaml = GOOD.replace(
+        "      marginal: 1\n",
+        "      marginal: 1\n    prices: { input: 0, output: 0 }\n",
+    );
+    rejects(&yaml, &["vendors[0].prices", "at least one positive price"]);
+    let yaml = GOOD.replace(
+        "      marginal: 1\n",
+        "      marginal: 1\n    prices: { input: -1, output: 3 }\n",
+    );
+    rejects(&yaml, &["vendors[0].prices.input"]);
+}

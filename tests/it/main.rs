@@ -14,6 +14,8 @@
 //! - `events`: every event kind changes what it should at its round, and nothing else.
 //! - `firms`: firms of several products, their cash, mergers and merger simulation.
 //! - `nests`: nested logit against its closed forms; λ = 1 is plain logit to the bit.
+//! - `tokens`: input and output token prices, the prefill/decode cost split, benchmarks in
+//!   price levels; one-price markets keep their bits.
 //! - `analysis`: `pricewar analyze`, one submodule per theme: `run_metrics` (each metric against
 //!   its definition on hand-made panels), `sweeps` (aggregation across replicates and shards,
 //!   incomplete and sampled sweeps), `formats` (every format, tables within 100 columns) and
@@ -46,4 +48,5 @@ mod scenarios;
 mod strategies;
 mod sweep;
 mod sweep_fixture;
+mod tokens;
 mod welfare;

@@ -15,8 +15,8 @@ pub(super) fn check_vendor(v: &VendorSpec, p: &str, c: &mut Checker) {
     if let Some(prices) = &v.prices {
         c.non_negative(&format!("{p}.prices.input"), prices.input);
         c.non_negative(&format!("{p}.prices.output"), prices.output);
-        if prices.input.is_finite()
-            && prices.output.is_finite()
+        if prices.input >= 0.0
+            && prices.output >= 0.0
             && crate::demand::mix::price_weights(prices.input, prices.output).is_none()
         {
             c.fail(
