@@ -16,6 +16,25 @@
 //! exactly, and a product without a cost split `g = 1` exactly, so a market without token
 //! prices computes what it computed before, to the bit.
 
+use serde::{Deserialize, Serialize};
+
+/// Input and output list prices, USD per Mtok of each (`prices: {input, output}`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListPrices {
+    /// USD per Mtok of input (prompt) tokens.
+    pub input: f64,
+    /// USD per Mtok of output (completion) tokens.
+    pub output: f64,
+}
+
+impl ListPrices {
+    /// The product's weights and price level (None when the blend is not positive).
+    pub fn weights(&self) -> Option<((f64, f64), f64)> {
+        price_weights(self.input, self.output)
+    }
+}
+
 /// Share of input tokens in the reference mix that defines the price level (3 : 1).
 pub const BLEND_INPUT_SHARE: f64 = 0.75;
 
@@ -115,6 +134,19 @@ impl TokenMix {
         }
     }
 
+    /// Product `j` posts new list prices from now on: its weights become `weights` (its
+    /// segments' price scales follow; the market's average input share does not change).
+    pub fn set_weights(&mut self, j: usize, weights: (f64, f64)) {
+        let v = self.price_weights.len();
+        if j >= v {
+            return;
+        }
+        self.price_weights[j] = weights;
+        for (s, &share) in self.input_share.iter().enumerate() {
+            self.price_scale[s * v + j] = blend(share, weights);
+        }
+    }
+
     /// Input and output prices of product `j` at price level `m`.
     pub fn token_prices(&self, j: usize, m: f64) -> (f64, f64) {
         let (a, b) = self.price_weights.get(j).copied().unwrap_or(ONE_PRICE);
@@ -125,6 +157,26 @@ impl TokenMix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// GPT-4o's cut of August 2024 (5/15 to 2.50/10): new weights, new scales for every
+    /// segment, as if the product had posted them from the start.
+    #[test]
+    fn new_list_prices_rescale_every_segment_of_that_product_only() {
+        let (w0, _) = price_weights(5.0, 15.0).unwrap();
+        let (w1, level) = price_weights(2.5, 10.0).unwrap();
+        assert!((level - 4.375).abs() < 1e-12);
+        let shares = [Some(0.9), Some(0.5), None];
+        let mut mix = TokenMix::new(&[w0, ONE_PRICE], &shares, &[1.0, 2.0, 3.0]);
+        let other = mix.price_scale(1, 1);
+        mix.set_weights(0, w1);
+        assert_eq!(
+            mix,
+            TokenMix::new(&[w1, ONE_PRICE], &shares, &[1.0, 2.0, 3.0])
+        );
+        assert!((level * mix.price_scale(0, 0) - (0.9 * 2.5 + 0.1 * 10.0)).abs() < 1e-12);
+        assert_eq!(mix.price_scale(1, 1), other);
+        assert_eq!(mix.token_prices(0, level), (level * w1.0, level * w1.1));
+    }
 
     /// GPT-4o at launch: 5 USD in, 15 USD out per Mtok.
     #[test]

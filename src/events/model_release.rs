@@ -1,10 +1,12 @@
 //! `model_release`: a vendor releases a new model; its quality and costs change and its
-//! training compute is charged.
+//! training compute is charged; it may post new input and output list prices, whose ratio the
+//! vendor's strategy keeps from then on.
 
 use super::{CheckContext, CompileContext, EventKind, vendor_mut};
 use crate::check::Checker;
 use crate::cost::{CostCurve, CostSpec, ModelSpec};
-use crate::model::{Costs, ModelCard, Policy, RoundClock};
+use crate::demand::mix::ListPrices;
+use crate::model::{Costs, Mix, ModelCard, Policy, RoundClock};
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +26,11 @@ pub struct ModelReleaseSpec {
     /// Charge the training cost (compute costs only). Default true.
     #[serde(default = "yes")]
     pub charge_training: bool,
+    /// The new model's input and output list prices (USD per Mtok of each): from this round
+    /// the vendor's strategy prices their level and keeps their ratio. Default: the ratio the
+    /// vendor had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prices: Option<ListPrices>,
 }
 
 fn yes() -> bool {
@@ -38,6 +45,8 @@ pub struct ModelRelease {
     quality: f64,
     curve: CostCurve,
     charge_training: bool,
+    /// New price weights (None: unchanged).
+    weights: Option<(f64, f64)>,
 }
 
 impl EventKind for ModelRelease {
@@ -53,6 +62,16 @@ impl EventKind for ModelRelease {
             spec.model.check(&model_at, c);
             let cost = spec.cost.as_ref().unwrap_or(market.vendors[j].cost);
             cost.check(&spec.model, &format!("{at}.cost"), &model_at, c);
+        }
+        if let Some(l) = spec.prices {
+            c.non_negative(&format!("{at}.prices.input"), l.input);
+            c.non_negative(&format!("{at}.prices.output"), l.output);
+            if l.input == 0.0 && l.output == 0.0 {
+                c.fail(
+                    &format!("{at}.prices"),
+                    "input and output prices both 0: give at least one positive price",
+                );
+            }
         }
     }
 
@@ -71,6 +90,7 @@ impl EventKind for ModelRelease {
             quality: spec.model.quality,
             curve: cost.build(&spec.model, market.rounds_per_year, *dated),
             charge_training: spec.charge_training,
+            weights: spec.prices.and_then(|l| l.weights()).map(|(w, _)| w),
         }
     }
 
@@ -91,6 +111,9 @@ impl EventKind for ModelRelease {
             }
         }
         vendor_mut::<ModelCard>(world, self.vendor).quality = self.quality;
+        if let Some(w) = self.weights {
+            world.resource_mut::<Mix>().0.set_weights(self.vendor, w);
+        }
     }
 
     fn in_force(&self, _round: u32, _policy: &mut Policy) {}

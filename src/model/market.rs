@@ -118,6 +118,11 @@ pub struct Offers(pub OfferBook);
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Mix(pub crate::demand::TokenMix);
 
+/// List-price changes still to come: (round, product, price weights), in round order (a
+/// `scripted` path that gives both prices; see `demand::mix`).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct ListPrices(pub Vec<(u32, usize, (f64, f64))>);
+
 /// The result of the choice stage: per segment, quantity and mass per option, surplus, switches.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct ChoiceTally {

@@ -99,7 +99,7 @@ fn vendor(v: &VendorSpec, owner: usize, enters_at: u32, rounds_per_year: f64) ->
     let listed = v
         .prices
         .and_then(|p| crate::demand::mix::price_weights(p.input, p.output));
-    let price_weights = listed.map_or(crate::demand::mix::ONE_PRICE, |(w, _)| w);
+    let mut price_weights = listed.map_or(crate::demand::mix::ONE_PRICE, |(w, _)| w);
     let initial_price = listed.map(|(_, level)| level).or(v.initial_price);
     let initial_price = initial_price.unwrap_or_else(|| {
         let mut drivers = CostDrivers::default();
@@ -111,6 +111,16 @@ fn vendor(v: &VendorSpec, owner: usize, enters_at: u32, rounds_per_year: f64) ->
         None if v.open_weight.is_some() => StrategySpec::at_cost(),
         None => StrategySpec::cost_plus(1.0),
     };
+    // A scripted path that gives both list prices changes the ratio from its steps' rounds;
+    // a round-0 step sets it from the start.
+    let mut list_prices = match &strategy {
+        StrategySpec::Scripted(s) => s.list_prices(),
+        _ => Vec::new(),
+    };
+    if let Some(&(0, w)) = list_prices.first() {
+        price_weights = w;
+        list_prices.remove(0);
+    }
     VendorPlan {
         name: v.name.clone(),
         owner,
@@ -118,6 +128,7 @@ fn vendor(v: &VendorSpec, owner: usize, enters_at: u32, rounds_per_year: f64) ->
         curve,
         initial_price,
         price_weights,
+        list_prices,
         strategy: strategy.build(),
         cash_usd: v.finances.cash.unwrap_or(f64::INFINITY),
         operating_cost_usd: v.finances.operating_cost,

@@ -29,9 +29,27 @@ pub(crate) enum Seg {
     Name(String),
 }
 
+/// `p` split at the dots outside brackets (a name such as `vendors[ERNIE 4.0]` keeps its dot).
+fn dotted_parts(p: &str) -> Vec<&str> {
+    let (mut parts, mut start, mut depth) = (Vec::new(), 0, 0usize);
+    for (i, c) in p.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '.' if depth == 0 => {
+                parts.push(&p[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&p[start..]);
+    parts
+}
+
 pub(crate) fn split_path(p: &str) -> Vec<Seg> {
     let mut segs = Vec::new();
-    for part in p.split('.') {
+    for part in dotted_parts(p) {
         let (head, mut rest) = match part.find('[') {
             Some(i) => (&part[..i], &part[i..]),
             None => (part, ""),
@@ -204,6 +222,20 @@ mod tests {
             ]
         );
         assert_eq!(normalise_path("vendors.2.x"), "vendors[2].x");
+        // A name with a dot (a model version) stays one name.
+        assert_eq!(
+            split_path("vendors[ERNIE 4.0].strategy.kind"),
+            vec![
+                Seg::Key("vendors".into()),
+                Seg::Name("ERNIE 4.0".into()),
+                Seg::Key("strategy".into()),
+                Seg::Key("kind".into())
+            ]
+        );
+        assert_eq!(
+            normalise_path("vendors[GPT-4.1].cost"),
+            "vendors[GPT-4.1].cost"
+        );
     }
 
     #[test]

@@ -63,6 +63,9 @@ pub struct VendorPlan {
     /// Input and output prices per unit of its price level ((1, 1): one price; see
     /// `demand::mix`).
     pub price_weights: (f64, f64),
+    /// Later list-price changes: (round, weights) from which the product posts new weights
+    /// (a `scripted` path giving both prices), in round order.
+    pub list_prices: Vec<(u32, (f64, f64))>,
     /// Pricing strategy in its starting state.
     pub strategy: Strategy,
     /// Starting cash, USD (infinite: unlimited).

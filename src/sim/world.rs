@@ -26,6 +26,7 @@ pub fn build_world(spec: &RunSpec, run_id: u64) -> World {
     let mix = token_mix(spec);
     let (needs_demand, needs_round) = spawn_vendors(&mut world, spec, &mix);
     world.insert_resource(Mix(mix));
+    world.insert_resource(list_prices(spec));
     let agents = spawn_buyers(&mut world, spec);
     // Nested logit where some nest has λ < 1 (λ = 1 everywhere is plain logit, on its own path).
     let nesting = crate::demand::Nesting::new(spec.vendors.len() + 1, &spec.nests);
@@ -62,6 +63,18 @@ fn token_mix(spec: &RunSpec) -> TokenMix {
         .map(|s| s.agents as f64 * s.rules.represents * s.rules.traits.base_volume_mtok.mean())
         .collect();
     TokenMix::new(&weights, &shares, &volume)
+}
+
+/// Every product's later list-price changes, in round order (ties in product order).
+fn list_prices(spec: &RunSpec) -> ListPrices {
+    let mut changes: Vec<(u32, usize, (f64, f64))> = spec
+        .vendors
+        .iter()
+        .enumerate()
+        .flat_map(|(j, v)| v.list_prices.iter().map(move |&(r, w)| (r, j, w)))
+        .collect();
+    changes.sort_by_key(|&(r, j, _)| (r, j));
+    ListPrices(changes)
 }
 
 /// Spawns the vendors and the public price board; returns whether a strategy needs the demand

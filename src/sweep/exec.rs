@@ -346,8 +346,9 @@ fn run_cached(
     let summary = summarise(
         &result.panels,
         result.collusion_window.as_ref(),
+        &result.mergers,
         scenario.spec().rounds_per_year,
-        plan.vendor_names(),
+        plan.summary_layout(),
     );
     Ok((run, result.panels, summary))
 }

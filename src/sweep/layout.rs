@@ -113,7 +113,7 @@ impl SweepManifest {
             points: plan.points(),
             rounds: spec.rounds,
             vendors: plan.vendor_names().to_vec(),
-            summaries: super::record::summary_columns(plan.vendor_names()),
+            summaries: super::record::summary_columns(plan.summary_layout()),
             tables: TABLES.iter().map(|t| t.to_string()).collect(),
             shards,
             runs_per_part,

@@ -1,11 +1,28 @@
 //! The `runs` table: one row per finished run, its swept values and the headline numbers it
 //! comes to (what `pricewar analyze` and sensitivity analyses read per run).
 
-use super::plan::{ParamKind, Plan, PlannedRun};
-use crate::equilibrium::CollusionWindow;
+use super::plan::{ParamKind, Plan, PlannedRun, SummaryLayout};
+use crate::equilibrium::{CollusionWindow, MergerSimulation};
 use crate::metrics::annualised_decline;
 use crate::output::Panels;
 use polars::prelude::*;
+
+/// The first merger of a run: what the static merger simulation predicted and what the
+/// strategies then did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MergerRecord {
+    /// Round of the merger.
+    pub round: Option<u32>,
+    /// Predicted change of the merging products' Bertrand-Nash prices, after/before − 1, their
+    /// mean.
+    pub predicted_price_change: Option<f64>,
+    /// Predicted change of consumer surplus per round, after/before − 1.
+    pub predicted_consumer_surplus_change: Option<f64>,
+    /// What happened: the merging products' mean posted price in the last round over their
+    /// mean in the round before the merger, − 1 (None for a merger in round 0, or products out
+    /// of the market then).
+    pub price_change: Option<f64>,
+}
 
 /// A finished run's row of the `runs` table: the numbers it comes to.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,16 +45,24 @@ pub struct RunRecord {
     pub nash_profit: Option<f64>,
     /// The same at each round's joint-profit prices, USD.
     pub joint_profit: Option<f64>,
+    /// HHI of products' volume shares in the last round, 0–10,000 (None without volume).
+    pub final_hhi_products: Option<f64>,
+    /// Profit summed over rounds, USD, per firm in the layout's order.
+    pub cumulative_firm_profit: Vec<f64>,
+    /// The run's first merger (default when it has none).
+    pub merger: MergerRecord,
 }
 
-/// The record of a run from its panels and benchmarks; `vendor_names` gives the order of
-/// `cumulative_profit`.
+/// The record of a run from its panels, benchmarks and merger simulations; `layout` gives the
+/// order of `cumulative_profit` and `cumulative_firm_profit`.
 pub fn summarise(
     panels: &Panels,
     window: Option<&CollusionWindow>,
+    mergers: &[MergerSimulation],
     rounds_per_year: f64,
-    vendor_names: &[String],
+    layout: &SummaryLayout,
 ) -> RunRecord {
+    let vendor_names = &layout.vendors;
     let m = &panels.market;
     let last = m.len().checked_sub(1);
     let with_index: Vec<usize> = (0..m.len())
@@ -60,7 +85,19 @@ pub fn summarise(
             cumulative_profit[j] += v.profit[i];
         }
     }
+    let mut cumulative_firm_profit = vec![0.0; layout.firms.len()];
+    let f = &panels.firms;
+    for i in 0..f.len() {
+        if let Some(j) = layout.firms.iter().position(|n| *n == f.firm[i]) {
+            cumulative_firm_profit[j] += f.profit[i];
+        }
+    }
     RunRecord {
+        final_hhi_products: finite(last.and_then(|i| m.hhi_products[i])),
+        cumulative_firm_profit,
+        merger: mergers
+            .first()
+            .map_or_else(MergerRecord::default, |s| merger_record(panels, s)),
         final_price_index: finite(last.and_then(|i| m.price_index[i])),
         annualised_price_decline: finite(annualised_price_decline),
         final_hhi: finite(last.and_then(|i| m.hhi[i])),
@@ -72,8 +109,61 @@ pub fn summarise(
     }
 }
 
+/// The merger's prediction (mean over the merging products) beside the posted prices.
+fn merger_record(panels: &Panels, sim: &MergerSimulation) -> MergerRecord {
+    let finite = |x: f64| x.is_finite().then_some(x);
+    let mean = |xs: &[f64]| (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64);
+    let predicted: Vec<f64> = sim
+        .vendors
+        .iter()
+        .zip(&sim.price_change)
+        .filter(|(n, _)| sim.merging.contains(n))
+        .filter_map(|(_, c)| *c)
+        .collect();
+    let cs = match (sim.consumer_surplus_before, sim.consumer_surplus_after) {
+        (Some(b), Some(a)) if b != 0.0 => finite(a / b - 1.0),
+        _ => None,
+    };
+    let v = &panels.vendors;
+    let last = v.round.iter().copied().max();
+    let posted = |round: u32| -> Option<f64> {
+        let prices: Vec<f64> = sim
+            .merging
+            .iter()
+            .map(|n| {
+                (0..v.len())
+                    .find(|&i| v.round[i] == round && v.vendor[i] == *n)
+                    .and_then(|i| v.price[i])
+            })
+            .collect::<Option<Vec<f64>>>()?;
+        mean(&prices)
+    };
+    let price_change = match (sim.round.checked_sub(1), last) {
+        (Some(before), Some(last)) => match (posted(before), posted(last)) {
+            (Some(b), Some(a)) if b > 0.0 => finite(a / b - 1.0),
+            _ => None,
+        },
+        _ => None,
+    };
+    MergerRecord {
+        round: Some(sim.round),
+        predicted_price_change: mean(&predicted).and_then(finite),
+        predicted_consumer_surplus_change: cs,
+        price_change,
+    }
+}
+
+/// The merger columns of the `runs` table.
+const MERGER_COLUMNS: [&str; 4] = [
+    "merger_round",
+    "merger_predicted_price_change",
+    "merger_predicted_consumer_surplus_change",
+    "merger_price_change",
+];
+
 /// The names of the summary columns of the `runs` table, after the swept parameters.
-pub fn summary_columns(vendor_names: &[String]) -> Vec<String> {
+pub fn summary_columns(layout: &SummaryLayout) -> Vec<String> {
+    let vendor_names = &layout.vendors;
     let mut cols: Vec<String> = [
         "final_price_index",
         "annualised_price_decline",
@@ -90,6 +180,16 @@ pub fn summary_columns(vendor_names: &[String]) -> Vec<String> {
             .map(|n| format!("cumulative_profit:{n}")),
     );
     cols.extend(["nash_profit".to_string(), "joint_profit".to_string()]);
+    cols.push("final_hhi_products".to_string());
+    cols.extend(
+        layout
+            .firms
+            .iter()
+            .map(|n| format!("cumulative_profit_firm:{n}")),
+    );
+    if layout.mergers {
+        cols.extend(MERGER_COLUMNS.iter().map(|s| s.to_string()));
+    }
     cols
 }
 
@@ -147,7 +247,8 @@ pub fn runs_frame(plan: &Plan, runs: &[(&PlannedRun, &RunRecord)]) -> PolarsResu
             .map(|(_, s)| s.cumulative_consumer_surplus)
             .collect::<Vec<f64>>(),
     ));
-    for (j, name) in plan.vendor_names().iter().enumerate() {
+    let layout = plan.summary_layout();
+    for (j, name) in layout.vendors.iter().enumerate() {
         cols.push(Column::new(
             format!("cumulative_profit:{name}").into(),
             runs.iter()
@@ -157,6 +258,38 @@ pub fn runs_frame(plan: &Plan, runs: &[(&PlannedRun, &RunRecord)]) -> PolarsResu
     }
     cols.push(Column::new("nash_profit".into(), opt(|s| s.nash_profit)));
     cols.push(Column::new("joint_profit".into(), opt(|s| s.joint_profit)));
+    cols.push(Column::new(
+        "final_hhi_products".into(),
+        opt(|s| s.final_hhi_products),
+    ));
+    for (j, name) in layout.firms.iter().enumerate() {
+        cols.push(Column::new(
+            format!("cumulative_profit_firm:{name}").into(),
+            runs.iter()
+                .map(|(_, s)| s.cumulative_firm_profit[j])
+                .collect::<Vec<f64>>(),
+        ));
+    }
+    if layout.mergers {
+        cols.push(Column::new(
+            MERGER_COLUMNS[0].into(),
+            runs.iter()
+                .map(|(_, s)| s.merger.round)
+                .collect::<Vec<Option<u32>>>(),
+        ));
+        cols.push(Column::new(
+            MERGER_COLUMNS[1].into(),
+            opt(|s| s.merger.predicted_price_change),
+        ));
+        cols.push(Column::new(
+            MERGER_COLUMNS[2].into(),
+            opt(|s| s.merger.predicted_consumer_surplus_change),
+        ));
+        cols.push(Column::new(
+            MERGER_COLUMNS[3].into(),
+            opt(|s| s.merger.price_change),
+        ));
+    }
     DataFrame::new(n, cols)
 }
 
@@ -201,7 +334,7 @@ mod tests {
             (Some(2.2), Some(9500.0), 1, 0.0),
             (Some(2.0), Some(10000.0), 1, 4.0),
         ]);
-        let s = summarise(&p, None, 12.0, &[]);
+        let s = summarise(&p, None, &[], 12.0, &SummaryLayout::default());
         assert_eq!(s.final_price_index, Some(2.0));
         assert!((s.annualised_price_decline.unwrap() - 16.0).abs() < 1e-9);
         assert_eq!(s.final_hhi, Some(10000.0));
@@ -211,11 +344,23 @@ mod tests {
 
     #[test]
     fn a_market_without_sales_has_null_summaries_not_nan() {
-        let s = summarise(&market(&[(None, None, 0, 0.0)]), None, 12.0, &[]);
+        let s = summarise(
+            &market(&[(None, None, 0, 0.0)]),
+            None,
+            &[],
+            12.0,
+            &SummaryLayout::default(),
+        );
         assert_eq!(s.final_price_index, None);
         assert_eq!(s.annualised_price_decline, None);
         assert_eq!(s.final_hhi, None);
-        let s = summarise(&market(&[(Some(1.0), Some(1.0), 1, 0.0)]), None, 12.0, &[]);
+        let s = summarise(
+            &market(&[(Some(1.0), Some(1.0), 1, 0.0)]),
+            None,
+            &[],
+            12.0,
+            &SummaryLayout::default(),
+        );
         assert_eq!(s.annualised_price_decline, None);
     }
 }

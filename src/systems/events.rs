@@ -77,3 +77,16 @@ pub fn grow_segments(
         }
     }
 }
+
+/// Products that post new list prices this round (a `scripted` path giving both prices) take
+/// their new output-to-input ratio before costs and prices are set.
+pub fn post_list_prices(
+    clock: Res<RoundClock>,
+    mut lists: ResMut<ListPrices>,
+    mut mix: ResMut<Mix>,
+) {
+    let due = lists.0.partition_point(|&(r, _, _)| r <= clock.round);
+    for (_, j, w) in lists.0.drain(..due) {
+        mix.0.set_weights(j, w);
+    }
+}

@@ -16,7 +16,7 @@ mod settle;
 pub use capacity::clear_capacity;
 pub use choose::choose_offers;
 pub use costs::update_costs;
-pub use events::{apply_events, grow_segments};
+pub use events::{apply_events, grow_segments, post_list_prices};
 pub use learn::learn_from_outcomes;
 pub use oracle::{demand_oracle, has_frictions, refresh_demand_view, round_demand};
 pub use prices::{post_offers, set_prices};
@@ -75,7 +75,7 @@ pub fn round_schedule() -> Schedule {
             .chain(),
     );
     schedule.add_systems((
-        (apply_events, grow_segments)
+        (apply_events, grow_segments, post_list_prices)
             .chain()
             .in_set(Stage::ApplyEvents),
         update_costs.in_set(Stage::UpdateCosts),

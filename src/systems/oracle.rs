@@ -145,6 +145,8 @@ pub fn refresh_demand_view(world: &mut World) {
                     world.resource::<OutsideOption>().with_hosts(board),
                     book.segments.iter().map(|s| s.volume_scale).collect(),
                 );
+                // List prices may have changed their ratio this round.
+                o.set_price_scale(world.resource::<Mix>().0.price_scales());
             }
         });
     }

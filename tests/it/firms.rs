@@ -343,3 +343,88 @@ fn analyze_sets_the_merger_prediction_beside_the_posted_prices() {
         assert!(s.contains("merger") || s.contains("Merger"), "{format}");
     }
 }
+
+/// A sweep of the merger market: its runs table carries each run's merger prediction beside
+/// what the strategies did, the products' HHI, and every firm's cumulative profit (the firms
+/// panel summed), so a sweep's merger effects can be read per run.
+#[test]
+fn a_sweeps_runs_table_has_the_merger_prediction_and_firms_profits() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("merger.yaml");
+    std::fs::write(&file, MERGER).unwrap();
+    let out = dir.path().join("sweep");
+    pricewar()
+        .args([
+            "sweep",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--replicates",
+            "2",
+            "--grid",
+            "segments[0].price_sensitivity=0.6,0.8",
+            "--quiet",
+        ])
+        .assert()
+        .success();
+    let mut parts: Vec<std::path::PathBuf> = std::fs::read_dir(out.join("runs/shard=0000"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .collect();
+    parts.sort();
+    let mut runs = DataFrame::empty();
+    for p in parts {
+        let part = ParquetReader::new(std::fs::File::open(p).unwrap())
+            .finish()
+            .unwrap();
+        runs = if runs.width() == 0 {
+            part
+        } else {
+            runs.vstack(&part).unwrap()
+        };
+    }
+    let runs = runs
+        .sort(["run_id"], SortMultipleOptions::default())
+        .unwrap();
+    assert_eq!(runs.height(), 4);
+    let f64s = |name: &str| -> Vec<Option<f64>> {
+        runs.column(name)
+            .unwrap()
+            .cast(&DataType::Float64)
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect()
+    };
+    // The same run played alone: its merger simulation and its firms' profits.
+    let s = scenario(&MERGER.replace("price_sensitivity: 0.7", "price_sensitivity: 0.6"));
+    let alone = Simulation::new(&s, 0).run(|_| {});
+    let m = &alone.mergers[0];
+    let predicted = (m.price_change[1].unwrap() + m.price_change[2].unwrap()) / 2.0;
+    assert!(predicted > 0.0);
+    for (i, round) in f64s("merger_round").into_iter().enumerate() {
+        assert_eq!(round, Some(10.0));
+        assert!(f64s("merger_predicted_price_change")[i].unwrap() > 0.0);
+        assert!(f64s("merger_predicted_consumer_surplus_change")[i].unwrap() < 0.0);
+        // Best responses raise the merging products' prices too.
+        assert!(f64s("merger_price_change")[i].unwrap() > 0.0);
+        assert!(f64s("final_hhi_products")[i].is_some());
+    }
+    // Expected-mode buyers: replicates differ only by seed, so run 0 is the market played alone.
+    let got = f64s("merger_predicted_price_change")[0].unwrap();
+    assert!((got - predicted).abs() < 1e-12, "{got} vs {predicted}");
+    for firm in ["A", "B", "C", "BC"] {
+        let want: f64 = (0..alone.panels.firms.len())
+            .filter(|&i| alone.panels.firms.firm[i] == firm)
+            .map(|i| alone.panels.firms.profit[i])
+            .sum();
+        let got = f64s(&format!("cumulative_profit_firm:{firm}"))[0].unwrap();
+        assert!(
+            (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+            "{firm}: {got} vs {want}"
+        );
+    }
+}

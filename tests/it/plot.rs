@@ -101,13 +101,13 @@ fn plots_of_a_run_are_valid_and_not_blank() {
             "china-2024: prices per vendor",
             "USD per Mtok",
             "round (weeks)",
-            "DeepSeek",
-            "Baidu",
+            "DeepSeek-V2",
+            "ERNIE Speed",
         ],
     );
     assert_svg(
         &plots.join("shares.svg"),
-        &["market shares", "share of volume sold, %", "Alibaba"],
+        &["market shares", "share of volume sold, %", "Qwen-Long"],
     );
     assert_svg(
         &plots.join("hhi.svg"),
@@ -144,8 +144,8 @@ fn plots_of_a_sweep_show_medians_and_bands_per_parameter_combination() {
     let stdout = String::from_utf8_lossy(&a.get_output().stdout).to_string();
     assert!(stdout.contains("wrote 8 charts"), "{stdout}");
     for (group, step) in [
-        ("01_vendors_Alibaba_.strategy.step=0.05", "0.05"),
-        ("02_vendors_Alibaba_.strategy.step=0.2", "0.2"),
+        ("01_vendors_Qwen-Long_.strategy.step=0.05", "0.05"),
+        ("02_vendors_Qwen-Long_.strategy.step=0.2", "0.2"),
     ] {
         let d = charts.join(group);
         assert!(stdout.contains(&format!("{group}/prices.png")), "{stdout}");
@@ -153,7 +153,7 @@ fn plots_of_a_sweep_show_medians_and_bands_per_parameter_combination() {
             assert_png_not_blank(&d.join(format!("{c}.png")));
         }
         let subtitle =
-            format!("vendors[Alibaba].strategy.step = {step}; median and 90% band across 3 runs");
+            format!("vendors[Qwen-Long].strategy.step = {step}; median and 90% band across 3 runs");
         assert_svg(
             &d.join("prices.svg"),
             &["prices per vendor", &subtitle, "5th-95th"],

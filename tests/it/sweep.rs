@@ -452,6 +452,9 @@ fn layout_manifest_and_runs_columns_are_as_documented() {
         ("cumulative_profit:Challenger", DataType::Float64),
         ("nash_profit", DataType::Float64),
         ("joint_profit", DataType::Float64),
+        ("final_hhi_products", DataType::Float64),
+        ("cumulative_profit_firm:Incumbent", DataType::Float64),
+        ("cumulative_profit_firm:Challenger", DataType::Float64),
     ];
     assert_eq!(
         schema,

@@ -1,7 +1,7 @@
 //! Output directories for the analysis, plot and Python tests, written in the documented
 //! layouts: a run directory from hand-made panels, and sweep directories in the layout
 //! `pricewar sweep` writes (`sweep.json`, `scenario.yaml`, and the hive-partitioned tables
-//! `runs/`, `vendors/`, `segments/`, `market/` as `<table>/shard=KKKK/part-NNNNN.parquet`).
+//! `runs/`, `vendors/`, `segments/`, `market/`, `firms/` as `<table>/shard=KKKK/part-NNNNN.parquet`).
 //!
 //! Until `pricewar sweep` is integrated, [`engine_sweep`] plays the sweep's runs with the
 //! library and writes that layout here; this module is the one place to switch to the real
@@ -102,6 +102,11 @@ pub fn write_sweep(
         output::write_parquet(
             &mut output::market_frame(&panels.market).unwrap(),
             &part("market"),
+        )
+        .unwrap();
+        output::write_parquet(
+            &mut output::firms_frame(&panels.firms).unwrap(),
+            &part("firms"),
         )
         .unwrap();
         output::write_parquet(
@@ -232,6 +237,34 @@ fn runs_frame(parameters: &[&str], rounds_per_year: f64, runs: &[&SweepRun]) -> 
                 .collect::<Vec<f64>>(),
         ));
     }
+    cols.push(Column::new(
+        "final_hhi_products".into(),
+        runs.iter()
+            .map(|r| last(r).and_then(|i| r.panels.market.hhi_products[i]))
+            .collect::<Vec<Option<f64>>>(),
+    ));
+    let mut firms: Vec<String> = Vec::new();
+    for r in runs {
+        for f in &r.panels.firms.firm {
+            if !firms.contains(f) {
+                firms.push(f.clone());
+            }
+        }
+    }
+    for f in &firms {
+        cols.push(Column::new(
+            format!("cumulative_profit_firm:{f}").into(),
+            runs.iter()
+                .map(|r| {
+                    let p = &r.panels.firms;
+                    (0..p.len())
+                        .filter(|&i| &p.firm[i] == f)
+                        .map(|i| p.profit[i])
+                        .sum::<f64>()
+                })
+                .collect::<Vec<f64>>(),
+        ));
+    }
     DataFrame::new(n, cols).unwrap()
 }
 
@@ -293,7 +326,7 @@ pub fn engine_sweep(
     );
 }
 
-/// The sweep the Python and plot tests read: china-2024 for 8 rounds, Alibaba's strategy
+/// The sweep the Python and plot tests read: china-2024 for 8 rounds, Qwen-Long's strategy
 /// swept over two undercut steps, 3 replicates, 2 shards.
 pub fn china_sweep(dir: &Path) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -302,9 +335,9 @@ pub fn china_sweep(dir: &Path) {
         &root.join("scenarios/china-2024.yaml"),
         &[
             "rounds=8",
-            "vendors[Alibaba].strategy={kind: undercut, step: 0.1}",
+            "vendors[Qwen-Long].strategy={kind: undercut, step: 0.1}",
         ],
-        &[("vendors[Alibaba].strategy.step", &["0.05", "0.2"])],
+        &[("vendors[Qwen-Long].strategy.step", &["0.05", "0.2"])],
         3,
         2,
     );

@@ -226,3 +226,70 @@ segments:
     assert_eq!(x.market.price_index, y.market.price_index);
     assert_eq!(format!("{:?}", a.benchmarks), format!("{:?}", b.benchmarks));
 }
+
+/// A scripted path that gives both list prices changes the product's ratio from that round
+/// (Alibaba's Qwen-Long on 21 May 2024: ¥20 / ¥20 to ¥0.5 / ¥2, here in USD-like units), and a
+/// later `price` step keeps the new ratio. Segments of input share 1 and 0 pay the input and the
+/// output price of each round; the benchmarks' demand follows the new ratio.
+#[test]
+fn scripted_list_prices_change_the_ratio_from_their_round() {
+    let s = scenario(
+        r#"
+name: lists
+rounds: 5
+vendors:
+  - name: A
+    model: { quality: 2 }
+    cost: { kind: linear, marginal: 0.05 }
+    strategy:
+      kind: scripted
+      steps:
+        - { round: 0, prices: { input: 2, output: 2 } }
+        - { round: 2, prices: { input: 0.5, output: 2 } }
+        - { round: 4, price: 0.5 }
+  - { name: B, model: { quality: 1 }, cost: { kind: linear, marginal: 0.1 }, prices: { input: 1, output: 3 }, strategy: { kind: fixed, price: 1.5 } }
+segments:
+  - { name: prompts, agents: 50, price_sensitivity: 0.5, quality_weight: 1, input_share: 1, choice: { mode: expected } }
+  - { name: completions, agents: 50, price_sensitivity: 0.5, quality_weight: 1, input_share: 0, choice: { mode: expected } }
+"#,
+    );
+    let p = run(&s);
+    let v = &p.vendors;
+    let g = &p.segments;
+    let seg = |name: &str, round: u32| {
+        (0..g.len())
+            .find(|&k| g.segment[k] == name && g.round[k] == round)
+            .unwrap()
+    };
+    // (round, level, input, output) of A.
+    for (round, level, input, output) in [
+        (1, 2.0, 2.0, 2.0),
+        (2, 0.875, 0.5, 2.0),
+        (3, 0.875, 0.5, 2.0),
+        (4, 0.5, 0.5 / 1.75, 2.0 / 1.75),
+    ] {
+        let i = find(&p, "A", round);
+        close(v.price[i].unwrap(), level, "level");
+        close(v.price_input[i].unwrap(), input, "input price");
+        close(v.price_output[i].unwrap(), output, "output price");
+        let b = find(&p, "B", round);
+        close(v.price_input[b].unwrap(), 1.0, "B keeps its prices");
+        // Each segment's spending is its tokens at the prices it pays.
+        let (pr, co) = (seg("prompts", round), seg("completions", round));
+        let bought = |k: usize| g.avg_price_paid[k].unwrap();
+        assert!(g.volume_mtok[pr] > 0.0 && g.volume_mtok[co] > 0.0);
+        close(
+            v.revenue[i] + v.revenue[b],
+            bought(pr) * g.volume_mtok[pr] + bought(co) * g.volume_mtok[co],
+            "spending adds up to revenue",
+        );
+        // Prompts pay input prices only: between A's and B's input prices.
+        assert!(bought(pr) >= input.min(1.0) - 1e-12 && bought(pr) <= input.max(1.0) + 1e-12);
+        assert!(bought(co) >= output.min(3.0) - 1e-12 && bought(co) <= output.max(3.0) + 1e-12);
+    }
+    // The input cut (A's output price stays 2) wins A volume, and prompt buyers pay less.
+    let share = |round: u32| v.share[find(&p, "A", round)];
+    assert!(share(2) > share(1), "the cut wins volume");
+    let paid = |round: u32| g.avg_price_paid[seg("prompts", round)].unwrap();
+    assert!(paid(2) < paid(1));
+}

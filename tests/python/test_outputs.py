@@ -60,7 +60,7 @@ def documented(table):
     return columns
 
 
-def expected(table, parameters=(), vendors=()):
+def expected(table, parameters=(), vendors=(), firms=(), mergers=False):
     cols = documented(table)
     out = []
     for name, t in cols:
@@ -68,6 +68,10 @@ def expected(table, parameters=(), vendors=()):
             out += [(p, None) for p in parameters]
         elif name == "cumulative_profit:<vendor>":
             out += [(f"cumulative_profit:{v}", "f64") for v in vendors]
+        elif name == "cumulative_profit_firm:<firm>":
+            out += [(f"cumulative_profit_firm:{f}", "f64") for f in firms]
+        elif name.startswith("merger_") and not mergers:
+            continue
         else:
             out.append((name, t))
     return out
@@ -142,9 +146,11 @@ def sweep_meta():
 def sweep_tables_read_as_one_dataset_with_documented_columns():
     meta = sweep_meta()
     vendors = pl.scan_parquet(f"{SWEEP}/vendors/**/*.parquet").select("vendor").unique(maintain_order=True).collect()["vendor"]
+    firms = pl.scan_parquet(f"{SWEEP}/firms/**/*.parquet").select("firm").unique(maintain_order=True).collect()["firm"]
     for table in ["runs", "vendors", "segments", "market"]:
         if table == "runs":
-            want = expected("runs/", meta["parameters"], vendors.to_list())
+            # The sweep read here has no merger event, so no merger columns.
+            want = expected("runs/", meta["parameters"], vendors.to_list(), firms.to_list())
         else:
             want = expected(f"{table}.parquet")
         # The hive partition column comes last.

@@ -58,7 +58,7 @@ fn benchmarks_coincide(report: &Report) -> bool {
 pub fn notes(report: &Report) -> Vec<String> {
     let mut n = vec![
         "Price index: volume-weighted price over vendors (USD/Mtok); start and end are the first and last rounds with sales; annualised decline = (start / end)^(rounds per year / rounds between them), so 4× means prices fall to a quarter each year.".to_string(),
-        "HHI: Herfindahl-Hirschman index of vendors' volume shares (0-10,000). 2023 US merger guidelines: above 1,800 highly concentrated. 2010 guidelines: below 1,500 unconcentrated, 1,500-2,500 moderately, above 2,500 highly concentrated.".to_string(),
+        "HHI: Herfindahl-Hirschman index of firms' volume shares, each firm's products summed (0-10,000). 2023 US merger guidelines: above 1,800 highly concentrated. 2010 guidelines: below 1,500 unconcentrated, 1,500-2,500 moderately, above 2,500 highly concentrated.".to_string(),
         "Lerner index: volume-weighted (price - marginal cost) / price over vendors with a positive price and sales; \"final round\" is the last round, \"mean over rounds\" the average of each round's index over rounds with sales.".to_string(),
         "Surplus and welfare: summed over all rounds, USD; consumer surplus is the expected money-metric surplus of the logit (it obeys Roy's identity), producer surplus revenue plus per-token subsidies minus variable cost, welfare consumer plus producer surplus minus public spending.".to_string(),
     ];

@@ -90,8 +90,12 @@ pub struct DemandOracle {
     scale: Vec<f64>,
     /// Quality of each vendor.
     pub quality: Vec<f64>,
-    /// Self-hosting alternatives in the outside option (quality, USD per Mtok).
-    pub self_host: Vec<(f64, f64)>,
+    /// Self-hosting alternatives in the outside option (quality, USD per Mtok); set by the
+    /// constructors and `refresh`, which keep `host_charge` with it.
+    self_host: Vec<(f64, f64)>,
+    /// (quality, F(price)) of every self-hosting alternative for every segment's volume
+    /// curve (segments × alternatives): the outside option's utility costs no `pow` per agent.
+    host_charge: Vec<(f64, f64)>,
     /// The agents' distinct finite reservation prices, ascending, when there are few of them
     /// (demand then drops by masses at these prices); empty otherwise.
     kinks: Vec<f64>,
@@ -179,21 +183,51 @@ impl DemandOracle {
             volume: segments.iter().map(|s| s.volume).collect(),
             scale: segments.iter().map(|s| s.scale).collect(),
             quality: quality.to_vec(),
+            host_charge: Vec::new(),
             self_host,
             nesting: None,
             price_scale: Vec::new(),
         }
+        .with_host_charges()
+    }
+
+    /// Recomputes `host_charge` from `self_host` and the segments' volume curves.
+    fn with_host_charges(mut self) -> Self {
+        self.update_host_charges();
+        self
+    }
+
+    fn update_host_charges(&mut self) {
+        self.host_charge = self
+            .volume
+            .iter()
+            .flat_map(|vd| {
+                self.self_host
+                    .iter()
+                    .map(|&(q, p)| (q, vd.price_integral(p)))
+            })
+            .collect();
+    }
+
+    /// Self-hosting alternatives in the outside option (quality, USD per Mtok).
+    pub fn self_host(&self) -> &[(f64, f64)] {
+        &self.self_host
     }
 
     /// The same buyers paying `scale[s·V + j]` per Mtok per unit of vendor j's price in
     /// segment s (empty, or 1 everywhere: the prices themselves, on the unscaled path).
     pub fn with_price_scale(mut self, scale: &[f64]) -> Self {
-        self.price_scale = if scale.iter().all(|&k| k == 1.0) {
-            Vec::new()
-        } else {
-            scale.to_vec()
-        };
+        self.set_price_scale(scale);
         self
+    }
+
+    /// The same, in place (when products post new list prices).
+    pub fn set_price_scale(&mut self, scale: &[f64]) {
+        if scale.iter().all(|&k| k == 1.0) {
+            self.price_scale.clear();
+        } else if self.price_scale != scale {
+            self.price_scale = scale.to_vec();
+        }
     }
 
     /// k of segment `s` and vendor `j` (1 when unscaled).
@@ -247,6 +281,7 @@ impl DemandOracle {
         self.quality = quality.to_vec();
         self.scale = scale;
         self.self_host = self_host;
+        self.update_host_charges();
     }
 
     /// Agents in the oracle.
@@ -307,10 +342,10 @@ impl DemandOracle {
     /// The outside option's utility: the better of not buying and self-hosting, each
     /// alternative charged α·F(cost) as the vendors' offers are.
     fn outside_utility(&self, a: &Agent) -> f64 {
-        let vd = &self.volume[a.segment];
-        self.self_host.iter().fold(0.0f64, |u, &(q, p)| {
-            u.max(a.theta * q - a.alpha * vd.price_integral(p))
-        })
+        let h = self.self_host.len();
+        self.host_charge[a.segment * h..(a.segment + 1) * h]
+            .iter()
+            .fold(0.0f64, |u, &(q, c)| u.max(a.theta * q - a.alpha * c))
     }
 
     /// u = θ·quality − α·F(k·p) (F from the agent's segment), −inf when not offered or above

@@ -7,7 +7,10 @@
 //! Bertrand-Nash prices are those of the demand vendors face this round (locked-in buyers make
 //! it less elastic than the frictionless demand of [`super::DemandOracle`]).
 
+mod charges;
 mod nested;
+
+use charges::Charges;
 
 use super::nested::NestedCurve;
 use super::oracle::{AgentTraits, SegmentDemand};
@@ -153,21 +156,29 @@ impl RoundDemand {
 
     /// Every option's utility for agent `a` (vendors, then the outside option; −inf where it
     /// cannot take it).
-    fn utilities(&self, a: &AgentTraits, prices: &[f64], offered: &[bool], u: &mut [f64]) {
+    fn utilities(
+        &self,
+        a: &AgentTraits,
+        prices: &[f64],
+        offered: &[bool],
+        c: &Charges,
+        u: &mut [f64],
+    ) {
         let v = prices.len();
         let seg = &self.segments[a.segment];
+        let charge = c.of(a.segment);
         for j in 0..v {
             let p = prices[j] * self.k(a.segment, j);
             u[j] = if offered[j] && p <= a.reservation {
-                a.theta * self.quality[j] - a.alpha * seg.volume.price_integral(p)
+                a.theta * self.quality[j] - a.alpha * charge[j]
             } else {
                 f64::NEG_INFINITY
             };
         }
         u[v] = if seg.outside {
-            self.self_host.iter().fold(0.0f64, |x, &(q, p)| {
-                x.max(a.theta * q - a.alpha * seg.volume.price_integral(p))
-            })
+            c.hosts(a.segment)
+                .iter()
+                .fold(0.0f64, |x, &(q, h)| x.max(a.theta * q - a.alpha * h))
         } else {
             f64::NEG_INFINITY
         };
@@ -186,23 +197,31 @@ impl RoundDemand {
 
     /// Logit weights of agent `a` (vendors by index, the outside option last), normalised by
     /// their largest, 0 for options it cannot take; and that largest utility.
-    fn weights(&self, a: &AgentTraits, prices: &[f64], offered: &[bool], w: &mut [f64]) -> f64 {
+    fn weights(
+        &self,
+        a: &AgentTraits,
+        prices: &[f64],
+        offered: &[bool],
+        c: &Charges,
+        w: &mut [f64],
+    ) -> f64 {
         let v = prices.len();
         let seg = &self.segments[a.segment];
+        let charge = c.of(a.segment);
         let mut mx = f64::NEG_INFINITY;
         for j in 0..v {
             let p = prices[j] * self.k(a.segment, j);
             w[j] = if offered[j] && p <= a.reservation {
-                a.theta * self.quality[j] - a.alpha * seg.volume.price_integral(p)
+                a.theta * self.quality[j] - a.alpha * charge[j]
             } else {
                 f64::NEG_INFINITY
             };
             mx = mx.max(w[j]);
         }
         w[v] = if seg.outside {
-            self.self_host.iter().fold(0.0f64, |u, &(q, p)| {
-                u.max(a.theta * q - a.alpha * seg.volume.price_integral(p))
-            })
+            c.hosts(a.segment)
+                .iter()
+                .fold(0.0f64, |u, &(q, h)| u.max(a.theta * q - a.alpha * h))
         } else {
             f64::NEG_INFINITY
         };
@@ -259,19 +278,21 @@ impl DemandModel for RoundDemand {
         let v = prices.len();
         let mut q = vec![0.0; v];
         let (mut w, mut m) = (vec![0.0; v + 1], vec![0.0; v + 1]);
+        let c = self.charges(prices);
         for agent in &self.agents {
             if let Some(nest) = &self.nesting {
-                self.utilities(&agent.0, prices, offered, &mut w);
+                self.utilities(&agent.0, prices, offered, &c, &mut w);
                 self.nested_masses(nest, agent, &w, &mut m);
             } else {
-                self.weights(&agent.0, prices, offered, &mut w);
+                self.weights(&agent.0, prices, offered, &c, &mut w);
                 self.masses(agent, &w, &mut m);
             }
             let seg = &self.segments[agent.0.segment];
+            let factor = c.factors(agent.0.segment);
             for j in 0..v {
                 if m[j] > 0.0 {
                     let k = self.k(agent.0.segment, j);
-                    q[j] += agent.1 * m[j] * seg.scale * seg.volume.factor(k * prices[j]) * k;
+                    q[j] += agent.1 * m[j] * seg.scale * factor[j] * k;
                 }
             }
         }
@@ -308,6 +329,7 @@ impl DemandModel for RoundDemand {
         let v = prices.len();
         let mut terms = Vec::new();
         let mut w = vec![0.0; v + 1];
+        let c = self.charges(prices);
         for (a, weight, options) in &self.agents {
             let seg = &self.segments[a.segment];
             let fr = self.frictions[a.segment];
@@ -316,16 +338,17 @@ impl DemandModel for RoundDemand {
             // utility at price 0 relative to it.
             let mut others = offered.to_vec();
             others[i] = false;
-            let mut m = self.weights(a, prices, &others, &mut w);
+            let mut m = self.weights(a, prices, &others, &c, &mut w);
             if m == f64::NEG_INFINITY {
                 m = a.theta * self.quality[i];
             }
             let own = a.theta * self.quality[i] - m;
             let rest: f64 = w.iter().sum();
             // Rivals' margin per unit of each rival's weight.
+            let factor = c.factors(a.segment);
             let margin = |j: usize| {
                 let k = self.k(a.segment, j);
-                (prices[j] - costs[j]) * weight * seg.scale * seg.volume.factor(k * prices[j]) * k
+                (prices[j] - costs[j]) * weight * seg.scale * factor[j] * k
             };
             let plain: f64 = (0..v).filter(|&j| j != i).map(|j| margin(j) * w[j]).sum();
             let mut push = |coef: f64, rest: f64, ratio_sum: f64| {

@@ -73,8 +73,9 @@ impl RoundDemand {
         let segments = self.segments.iter().map(|s| (s.volume, s.scale)).collect();
         let mut curve = NestedCurve::new(nest, i, segments, prices, costs, &self.price_scale);
         let (mut u, mut shifted) = (vec![0.0; o], vec![0.0; o]);
+        let charges = self.charges(prices);
         for (a, weight, options) in &self.agents {
-            self.utilities(a, prices, offered, &mut u);
+            self.utilities(a, prices, offered, &charges, &mut u);
             let r = self.frictions[a.segment].review;
             let ln_pen = self.ln_penalty(a.segment);
             let own = a.theta * self.quality[i];

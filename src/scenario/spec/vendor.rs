@@ -45,15 +45,8 @@ pub struct VendorSpec {
     pub capacity: Option<CapacitySpec>,
 }
 
-/// Input and output list prices, USD per Mtok.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TokenPricesSpec {
-    /// USD per Mtok of input (prompt) tokens.
-    pub input: f64,
-    /// USD per Mtok of output (completion) tokens.
-    pub output: f64,
-}
+/// Input and output list prices, USD per Mtok (the block shared with `scripted` steps).
+pub use crate::demand::mix::ListPrices as TokenPricesSpec;
 
 /// Serving capacity: a number of GPUs (compute costs; throughput follows the efficiency trend)
 /// or Mtok per round.

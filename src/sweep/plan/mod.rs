@@ -35,6 +35,19 @@ pub struct Param {
     origin: Origin,
 }
 
+/// What names the per-vendor and per-firm columns of the `runs` table, and whether it has the
+/// merger columns (when the base scenario has a merger event).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SummaryLayout {
+    /// Vendors, in scenario order (`cumulative_profit:<vendor>`).
+    pub vendors: Vec<String>,
+    /// Firms, in the run's order: declared, named as owners, created by mergers
+    /// (`cumulative_profit_firm:<firm>`).
+    pub firms: Vec<String>,
+    /// Whether the runs have a merger (the `merger_*` columns).
+    pub mergers: bool,
+}
+
 /// One planned run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlannedRun {
@@ -63,6 +76,8 @@ pub struct Plan {
     sample_points: u64,
     points: u64,
     vendor_names: Vec<String>,
+    /// Names of the runs table's per-vendor and per-firm columns.
+    layout: SummaryLayout,
 }
 
 impl Plan {
@@ -127,7 +142,22 @@ impl Plan {
         };
         let cells: u64 = grid.iter().map(|v| v.len() as u64).product();
         let points = cells * sample_points;
-        let vendor_names = base.spec().vendors.iter().map(|v| v.name.clone()).collect();
+        let vendor_names: Vec<String> =
+            base.spec().vendors.iter().map(|v| v.name.clone()).collect();
+        let layout = SummaryLayout {
+            vendors: vendor_names.clone(),
+            firms: base
+                .run_spec()
+                .firms
+                .iter()
+                .map(|f| f.name.clone())
+                .collect(),
+            mergers: base
+                .spec()
+                .events
+                .iter()
+                .any(|e| matches!(e, crate::events::EventSpec::Merger(_))),
+        };
         let plan = Plan {
             source,
             base,
@@ -139,6 +169,7 @@ impl Plan {
             sample_points,
             points,
             vendor_names,
+            layout,
         };
         plan.check_overlaps()?;
         plan.check_paths()?;
@@ -222,6 +253,12 @@ impl Plan {
     /// Vendor names, the same in every run.
     pub fn vendor_names(&self) -> &[String] {
         &self.vendor_names
+    }
+
+    /// What names the runs table's per-vendor and per-firm columns, and whether it has the
+    /// merger columns.
+    pub fn summary_layout(&self) -> &SummaryLayout {
+        &self.layout
     }
 
     /// The resolved base scenario with the effective sweep block: sweeping it again

@@ -37,7 +37,7 @@ fn every_format_on_a_real_run() {
     for needle in [
         "Vendors",
         "Market",
-        "DeepSeek",
+        "DeepSeek-V2",
         "annualised price decline",
         "HHI at end",
         "Notes",
@@ -61,7 +61,7 @@ fn every_format_on_a_real_run() {
     );
     assert!(
         rows.iter()
-            .any(|l| l.starts_with("vendors,Baidu,final_share,fraction,"))
+            .any(|l| l.starts_with("vendors,ERNIE Speed,final_share,fraction,"))
     );
     assert!(
         rows.iter()
@@ -73,7 +73,7 @@ fn every_format_on_a_real_run() {
     assert_eq!(json["scenario"], "china-2024");
     assert_eq!(json["rounds"], 10);
     assert_eq!(json["rounds_per_year"], 52.0);
-    assert_eq!(json["vendors"].as_array().unwrap().len(), 5);
+    assert_eq!(json["vendors"].as_array().unwrap().len(), 9);
     for key in [
         "mean_price",
         "final_price",

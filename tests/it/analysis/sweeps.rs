@@ -90,7 +90,7 @@ fn a_real_sweep_reads_as_one_dataset_across_shards() {
     let r = report_of(&sweep);
     assert_eq!(r.runs, 6);
     assert_eq!(r.groups.len(), 2);
-    assert!(r.groups.iter().all(|g| g.runs == 3 && g.vendors.len() == 5));
+    assert!(r.groups.iter().all(|g| g.runs == 3 && g.vendors.len() == 9));
     for g in &r.groups {
         let decline = g.market(market::DECLINE).unwrap();
         assert_eq!(decline.n, 3);
