@@ -483,4 +483,35 @@ fn token_prices_and_input_shares_outside_their_ranges_are_refused() {
         "      marginal: 1\n    prices: { input: -1, output: 3 }\n",
     );
     rejects(&yaml, &["vendors[0].prices.input"]);
+    // A scripted step gives the level or both list prices, not both, not neither.
+    let yaml = GOOD.replace(
+        "      marginal: 1
+",
+        "      marginal: 1
+    strategy:
+      kind: scripted
+      steps:
+        - { round: 0, price: 1, prices: { input: 1, output: 4 } }
+",
+    );
+    rejects(
+        &yaml,
+        &["bad.yaml:12:", "vendors[0].strategy.steps[0]", "not both"],
+    );
+    let yaml = GOOD.replace(
+        "      marginal: 1
+",
+        "      marginal: 1
+    strategy:
+      kind: scripted
+      steps:
+        - { round: 0 }
+",
+    );
+    rejects(&yaml, &["vendors[0].strategy.steps[0]", "needs `price`"]);
+    // A model release's list prices are checked as a vendor's.
+    let yaml = format!(
+        "{GOOD}events:\n  - {{ kind: model_release, round: 1, vendor: A, model: {{ quality: 2 }}, prices: {{ input: -1, output: 2 }} }}\n"
+    );
+    rejects(&yaml, &["events[0].prices.input"]);
 }

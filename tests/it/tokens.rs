@@ -293,3 +293,36 @@ segments:
     let paid = |round: u32| g.avg_price_paid[seg("prompts", round)].unwrap();
     assert!(paid(2) < paid(1));
 }
+
+/// A model release with list prices: from its round the product posts the new ratio (GPT-4o's
+/// $5 / $15 after GPT-4's $30 / $60) and its strategy keeps pricing the level from its costs.
+#[test]
+fn a_model_release_posts_its_list_prices_ratio() {
+    let s = scenario(
+        r#"
+name: release
+rounds: 4
+vendors:
+  - { name: A, model: { quality: 2 }, cost: { kind: linear, marginal: 1 }, prices: { input: 30, output: 60 }, strategy: { kind: cost_plus, markup: 1 } }
+segments:
+  - { name: chat, agents: 20, price_sensitivity: 0.1, quality_weight: 1, input_share: 0.5, choice: { mode: expected } }
+events:
+  - { kind: model_release, round: 2, vendor: A, model: { quality: 3 }, prices: { input: 5, output: 15 } }
+"#,
+    );
+    let p = run(&s);
+    let v = &p.vendors;
+    for round in 0..4 {
+        let i = find(&p, "A", round);
+        let (input, output) = (v.price_input[i].unwrap(), v.price_output[i].unwrap());
+        let ratio = if round < 2 { 2.0 } else { 3.0 };
+        close(output / input, ratio, "output-to-input ratio");
+        close(0.75 * input + 0.25 * output, v.price[i].unwrap(), "level");
+        // Cost-plus on the level: price = 2 × marginal cost per unit of level.
+        close(
+            v.price[i].unwrap(),
+            2.0 * v.marginal_cost[i],
+            "cost-plus level",
+        );
+    }
+}
