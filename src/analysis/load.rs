@@ -3,6 +3,7 @@
 //! Tables are scanned lazily; a sweep's shards read as one dataset.
 
 use super::AnalysisError;
+use super::schema::{FIRM_COLUMNS, MARKET_COLUMNS, RUN_COLUMNS, VENDOR_COLUMNS};
 use crate::scenario;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
@@ -117,6 +118,8 @@ pub struct Dataset {
     pub benchmarks: Option<Benchmarks>,
     /// The merger simulations of a run's manifest (`mergers`; empty without mergers).
     pub mergers: Vec<serde_json::Value>,
+    /// Per firm and round (`firms.parquet` or `firms/`; None in outputs written without it).
+    pub firms: Option<Table>,
 }
 
 /// Opens `dir` as a run directory (it has `vendors.parquet`) or a sweep directory (it has
@@ -178,6 +181,14 @@ fn open_run(dir: &Path) -> Result<Dataset, AnalysisError> {
     let market = scan_file(&file("market.parquet")?)?;
     check_schema(&vendors, VENDOR_COLUMNS)?;
     check_schema(&market, MARKET_COLUMNS)?;
+    let firms = dir.join("firms.parquet");
+    let firms = if firms.is_file() {
+        let t = scan_file(&firms)?;
+        check_schema(&t, FIRM_COLUMNS)?;
+        Some(t)
+    } else {
+        None
+    };
     let settings = scenario_settings(&dir.join("scenario.yaml"))?;
     let (scenario, rpy) = (settings.name, settings.rounds_per_year);
     let manifest = dir.join("manifest.json");
@@ -208,6 +219,7 @@ fn open_run(dir: &Path) -> Result<Dataset, AnalysisError> {
         shards: None,
         benchmarks,
         mergers,
+        firms,
     })
 }
 
@@ -259,6 +271,13 @@ fn open_sweep(dir: &Path) -> Result<Dataset, AnalysisError> {
     let runs = table("runs")?;
     let vendors = table("vendors")?;
     let market = table("market")?;
+    let firms = if has_parquet(&dir.join("firms")) {
+        let t = table("firms")?;
+        check_schema(&t, FIRM_COLUMNS)?;
+        Some(t)
+    } else {
+        None
+    };
     check_schema(&vendors, VENDOR_COLUMNS)?;
     check_schema(&market, MARKET_COLUMNS)?;
     check_schema(&runs, RUN_COLUMNS)?;
@@ -334,6 +353,7 @@ fn open_sweep(dir: &Path) -> Result<Dataset, AnalysisError> {
         shards,
         benchmarks: None,
         mergers: Vec::new(),
+        firms,
     })
 }
 
@@ -395,36 +415,6 @@ fn escape_glob(s: &str) -> String {
         })
         .collect()
 }
-
-/// The columns the analysis reads, with the types pricewar writes.
-const VENDOR_COLUMNS: &[(&str, DataType)] = &[
-    ("run_id", DataType::UInt64),
-    ("round", DataType::UInt32),
-    ("vendor", DataType::String),
-    ("price", DataType::Float64),
-    ("marginal_cost", DataType::Float64),
-    ("quantity_mtok", DataType::Float64),
-    ("share", DataType::Float64),
-    ("revenue", DataType::Float64),
-    ("variable_cost", DataType::Float64),
-    ("profit", DataType::Float64),
-    ("cash", DataType::Float64),
-    ("active", DataType::Boolean),
-];
-
-const MARKET_COLUMNS: &[(&str, DataType)] = &[
-    ("run_id", DataType::UInt64),
-    ("round", DataType::UInt32),
-    ("price_index", DataType::Float64),
-    ("hhi", DataType::Float64),
-    ("active_vendors", DataType::UInt32),
-    ("volume_mtok", DataType::Float64),
-    ("consumer_surplus", DataType::Float64),
-    ("producer_surplus", DataType::Float64),
-    ("welfare", DataType::Float64),
-];
-
-const RUN_COLUMNS: &[(&str, DataType)] = &[("run_id", DataType::UInt64)];
 
 fn check_schema(table: &Table, columns: &[(&str, DataType)]) -> Result<(), AnalysisError> {
     let schema = table

@@ -146,6 +146,24 @@ pub mod vendor {
     ];
 }
 
+/// Metrics of a firm (a product's owner): its products summed.
+pub mod firm {
+    use super::{Metric, Unit::*, m};
+
+    /// Its products' share of all vendors' volume in the final round.
+    pub const FINAL_SHARE: Metric = m("final_share", "final share", Fraction);
+    /// Profit summed over rounds: its products' profits less its own operating cost.
+    pub const CUMULATIVE_PROFIT: Metric = m("cumulative_profit", "cumulative profit", Usd);
+    /// Cash after the final round: the firm's where it holds it, else its products' summed
+    /// (none when unlimited).
+    pub const FINAL_CASH: Metric = m("final_cash", "final cash", Usd);
+    /// Its products in the market in the final round.
+    pub const PRODUCTS: Metric = m("products", "products at end", Count);
+
+    /// All firm metrics.
+    pub const ALL: &[Metric] = &[FINAL_SHARE, CUMULATIVE_PROFIT, FINAL_CASH, PRODUCTS];
+}
+
 /// Price-change (Edgeworth-cycle) metrics of a vendor, or of all vendors pooled.
 pub mod changes {
     use super::{Metric, Unit::*, m};

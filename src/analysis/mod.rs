@@ -28,6 +28,7 @@ pub mod merger;
 pub mod metric;
 pub mod plot;
 pub mod report;
+mod schema;
 pub mod stats;
 pub mod summary;
 

@@ -3,7 +3,7 @@
 
 use super::AnalysisError;
 use super::load::{Dataset, Table};
-use super::metric::{Metric, changes, market, vendor};
+use super::metric::{Metric, changes, firm, market, vendor};
 use super::stats::{CHANGE_TOLERANCE, ChangeSums};
 use polars::prelude::*;
 use std::collections::HashMap;
@@ -29,6 +29,8 @@ pub struct RunSummary {
     pub vendors: Vec<(String, Metrics)>,
     /// Price-change sums per vendor, in scenario order.
     pub changes: Vec<(String, ChangeSums)>,
+    /// Per firm, in the run's order: name and metrics (empty without `firms.parquet`).
+    pub firms: Vec<(String, Metrics)>,
 }
 
 impl RunSummary {
@@ -90,6 +92,10 @@ pub fn summarise(
     let r = rounds_by_run(&data.vendors)?;
     let (order, v) = vendors_by_run(&data.vendors)?;
     let c = changes_by_run(&data.vendors)?;
+    let (firm_order, f) = match &data.firms {
+        Some(t) => firms_by_run(t)?,
+        None => (Vec::new(), HashMap::new()),
+    };
     let mut out = Vec::with_capacity(m.len());
     for (run_id, mk) in m {
         let rd = r.get(&run_id).cloned().unwrap_or_default();
@@ -136,6 +142,11 @@ pub fn summarise(
                 (name.clone(), s)
             })
             .collect();
+        let frows = f.get(&run_id).unwrap_or(&empty);
+        let firms = firm_order
+            .iter()
+            .filter_map(|name| frows.get(name).map(|ms| (name.clone(), ms.clone())))
+            .collect();
         out.push(RunSummary {
             run_id,
             rounds: mk.rounds,
@@ -143,6 +154,7 @@ pub fn summarise(
             market: metrics,
             vendors,
             changes,
+            firms,
         });
     }
     Ok(out)
@@ -352,6 +364,46 @@ fn vendors_by_run(t: &Table) -> Result<(Vec<String>, VendorMetrics), AnalysisErr
     let ids = u64s(&df, "run_id", t)?;
     let names = strs(&df, "vendor", t)?;
     let cols: Vec<(Metric, Vec<Option<f64>>)> = vendor::ALL
+        .iter()
+        .map(|m| Ok((*m, f64s(&df, m.key, t)?)))
+        .collect::<Result<_, AnalysisError>>()?;
+    let mut order: Vec<String> = Vec::new();
+    let mut out: VendorMetrics = HashMap::new();
+    for i in 0..df.height() {
+        let name = names[i].clone().unwrap_or_default();
+        if !order.contains(&name) {
+            order.push(name.clone());
+        }
+        let values = cols.iter().map(|(m, c)| (*m, c[i])).collect();
+        out.entry(ids[i].unwrap_or(0))
+            .or_default()
+            .insert(name, values);
+    }
+    Ok((order, out))
+}
+
+/// Each firm's metrics per run (`firms.parquet`): final share, cumulative profit, final cash,
+/// products in the market at the end; and the firms in order of first appearance.
+fn firms_by_run(t: &Table) -> Result<(Vec<String>, VendorMetrics), AnalysisError> {
+    let by_round = || SortMultipleOptions::default();
+    let last = |c: &str| col(c).sort_by([col("round")], by_round()).last();
+    let df = t.collect(|lf| {
+        lf.with_row_index("row", None)
+            .group_by([col("run_id"), col("firm")])
+            .agg([
+                last("share").alias(firm::FINAL_SHARE.key),
+                col("profit").sum().alias(firm::CUMULATIVE_PROFIT.key),
+                last("cash").alias(firm::FINAL_CASH.key),
+                last("products_active")
+                    .cast(DataType::Float64)
+                    .alias(firm::PRODUCTS.key),
+                col("row").min().alias("row"),
+            ])
+            .sort(["row"], Default::default())
+    })?;
+    let ids = u64s(&df, "run_id", t)?;
+    let names = strs(&df, "firm", t)?;
+    let cols: Vec<(Metric, Vec<Option<f64>>)> = firm::ALL
         .iter()
         .map(|m| Ok((*m, f64s(&df, m.key, t)?)))
         .collect::<Result<_, AnalysisError>>()?;

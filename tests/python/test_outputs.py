@@ -129,13 +129,30 @@ def run_values_are_consistent():
     for df in (v, m):
         floats = [c for c, t in df.schema.items() if t == pl.Float64]
         assert df.select(pl.col(floats).is_nan().any()).row(0) == (False,) * len(floats)
-    # Shares sum to one in rounds with sales; HHI is computed from them.
+    # Shares sum to one in rounds with sales; HHI over products is computed from them, and HHI
+    # over firms from each owner's summed shares.
     by_round = v.group_by("round").agg(
-        pl.col("share").sum().alias("total"), ((100 * pl.col("share")) ** 2).sum().alias("hhi")
+        pl.col("share").sum().alias("total"), ((100 * pl.col("share")) ** 2).sum().alias("hhi_products")
     )
-    joined = by_round.join(m.select("round", "hhi"), on="round", suffix="_market")
+    by_firm = (
+        v.group_by("round", "owner")
+        .agg(pl.col("share").sum())
+        .group_by("round")
+        .agg(((100 * pl.col("share")) ** 2).sum().alias("hhi"))
+    )
+    joined = by_round.join(by_firm, on="round").join(
+        m.select("round", "hhi", "hhi_products"), on="round", suffix="_market"
+    )
     assert ((joined["total"] - 1).abs() < 1e-9).all()
+    assert ((joined["hhi_products"] - joined["hhi_products_market"]).abs() < 1e-6).all()
     assert ((joined["hhi"] - joined["hhi_market"]).abs() < 1e-6).all()
+    assert (joined["hhi"] >= joined["hhi_products"] - 1e-6).all(), "a firm's products pooled"
+    # The firms panel sums each owner's products.
+    f = pl.read_parquet(RUN / "firms.parquet")
+    owners = v.group_by("round", "owner").agg(pl.col("profit").sum().alias("products"))
+    check = f.join(owners, left_on=["round", "firm"], right_on=["round", "owner"])
+    assert len(check) == len(f)
+    assert ((check["profit"] - check["products"]).abs() <= 1e-6 * check["products"].abs().clip(1, None)).all()
 
 
 def sweep_meta():

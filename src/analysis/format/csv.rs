@@ -42,6 +42,9 @@ fn rows(g: &Group) -> Vec<(&'static str, String, Metric, Summary)> {
                 .map(|(m, s)| ("price_changes", name.clone(), *m, *s)),
         );
     }
+    for (name, ms) in &g.firms {
+        r.extend(ms.iter().map(|(m, s)| ("firms", name.clone(), *m, *s)));
+    }
     r
 }
 

@@ -63,12 +63,12 @@ fn group_json(report: &Report, g: &Group) -> Value {
             );
         }
     }
-    let named = |rows: &[(String, Vec<(Metric, Summary)>)]| -> Value {
+    let named_as = |key: &str, rows: &[(String, Vec<(Metric, Summary)>)]| -> Value {
         Value::Array(
             rows.iter()
                 .map(|(name, ms)| {
                     let mut o = Map::new();
-                    o.insert("vendor".into(), json!(name));
+                    o.insert(key.into(), json!(name));
                     for (m, s) in ms {
                         o.insert(m.key.into(), cell(*m, s));
                     }
@@ -77,6 +77,7 @@ fn group_json(report: &Report, g: &Group) -> Value {
                 .collect(),
         )
     };
+    let named = |rows: &[(String, Vec<(Metric, Summary)>)]| named_as("vendor", rows);
     let mut o = Map::new();
     if sweep {
         let mut p = Map::new();
@@ -96,11 +97,12 @@ fn group_json(report: &Report, g: &Group) -> Value {
     o.insert("market".into(), Value::Object(market));
     o.insert("vendors".into(), named(&g.vendors));
     o.insert("price_changes".into(), named(&g.changes));
+    o.insert("firms".into(), named_as("firm", &g.firms));
     Value::Object(o)
 }
 
 /// The report as JSON: `kind`, `dir`, `scenario`, `runs`, `rounds`, `rounds_per_year`,
-/// `warnings`, `definitions`, and for a run `market`, `vendors`, `price_changes` (plain
+/// `warnings`, `definitions`, and for a run `market`, `vendors`, `price_changes`, `firms` (plain
 /// values); for a sweep `parameters` (the grid paths groups are formed by),
 /// `sampled_parameters` (pooled), `replicates`, `design_points`, `completeness` and `groups`,
 /// each with its parameter values and every metric as `{n, mean, sd, ci95_low, ci95_high}`.

@@ -80,7 +80,10 @@ pub fn notes(report: &Report) -> Vec<String> {
         n.push("Collusion index Δ: not computed, the output has no Bertrand-Nash and joint-profit benchmarks.".to_string());
     }
     n.push("Price changes (Edgeworth-cycle statistics): relative changes (p_t - p_t-1) / p_t-1 between consecutive rounds a vendor is in the market; share of cuts among non-zero changes; mean rise and mean cut as relative sizes; skewness g1 of the non-zero changes (positive: frequent small cuts and rare large rises, the Edgeworth-cycle pattern); all undefined (-) when a change is beyond the range of f64.".to_string());
-    n.push("Vendors: mean price over the rounds in the market; final values at the last round; final cash \"unlimited\" when the vendor has no cash limit.".to_string());
+    n.push("Vendors: mean price over the rounds in the market; final values at the last round; final cash \"unlimited\" when the vendor has no cash limit or its firm holds its cash.".to_string());
+    if report.groups.iter().any(|g| g.has_families()) {
+        n.push("Firms: each firm's products summed (firms.parquet): share of all vendors' volume and products in the market at the last round, profit summed over rounds (less the firm's own operating cost), final cash held by the firm or summed over its products.".to_string());
+    }
     if report.kind == Kind::Sweep {
         n.push("Across runs: n runs with the metric defined, mean, sample standard deviation sd and the 95% interval of the mean, mean ± t(0.975, n-1)·sd/√n, over the replicates of each parameter combination; \"survived\" is the share of runs in which the vendor survived.".to_string());
     }

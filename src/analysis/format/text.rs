@@ -7,7 +7,7 @@ use super::grid::Grid;
 use super::notes::{notes, warnings};
 use super::numbers::{display, grouped, opt, plain};
 use crate::analysis::load::Kind;
-use crate::analysis::metric::{Metric, Unit, changes, market, vendor};
+use crate::analysis::metric::{Metric, Unit, changes, firm, market, vendor};
 use crate::analysis::report::{Group, Report};
 use crate::analysis::stats::Summary;
 
@@ -130,6 +130,21 @@ fn run_text(out: &mut String, style: &impl Style, report: &Report) {
         v.rows.push(row);
     }
     style.grid(out, &v);
+
+    if g.has_families() {
+        style.heading(out, 2, "Firms");
+        let mut f = Grid::new(1);
+        f.column("firm", "", false);
+        for m in firm::ALL {
+            f.column(m.label, unit_header(*m, false), true);
+        }
+        for (name, ms) in &g.firms {
+            let mut row = vec![name.clone()];
+            row.extend(ms.iter().map(|(m, s)| cash_cell(*m, s, false)));
+            f.rows.push(row);
+        }
+        style.grid(out, &f);
+    }
 
     style.heading(out, 2, "Market");
     let mut mk = Grid::new(1);
@@ -394,6 +409,34 @@ fn sweep_text(out: &mut String, style: &impl Style, report: &Report) {
             }
         }
         style.grid(out, &v);
+
+        if g.has_families() {
+            style.heading(out, 3, "Firms");
+            let mut f = Grid::new(2);
+            f.column("firm", "", false);
+            f.column("metric", "", false);
+            f.column("unit", "", false);
+            f.column("n", "", true);
+            f.column("mean", "", true);
+            f.column("sd", "", true);
+            f.column("95% interval", "", true);
+            for (name, ms) in &g.firms {
+                for (m, s) in ms {
+                    let mut row = vec![
+                        name.clone(),
+                        m.label.to_string(),
+                        unit_header(*m, true).to_string(),
+                    ];
+                    if *m == firm::FINAL_CASH && s.n == 0 {
+                        row.extend(["0".into(), "unlimited".into(), "-".into(), "-".into()]);
+                    } else {
+                        row.extend(stats_cells(*m, s));
+                    }
+                    f.rows.push(row);
+                }
+            }
+            style.grid(out, &f);
+        }
 
         style.heading(out, 3, "Price changes (Edgeworth-cycle statistics)");
         let mut c = Grid::new(2);

@@ -34,6 +34,9 @@ pub struct Group {
     pub vendors: Vec<(String, Vec<(Metric, Summary)>)>,
     /// Price-change metrics: all vendors pooled, then per vendor.
     pub changes: Vec<(String, Vec<(Metric, Summary)>)>,
+    /// Firm metrics, per firm (products' owners) in the run's order; empty for outputs
+    /// without a firms panel.
+    pub firms: Vec<(String, Vec<(Metric, Summary)>)>,
     /// Concentration classes of the mean of each HHI metric ([`market::CLASSED`]), where the
     /// mean is defined.
     pub concentration: Vec<(Metric, Concentration)>,
@@ -43,6 +46,17 @@ impl Group {
     /// The summary of a market metric.
     pub fn market(&self, m: Metric) -> Option<&Summary> {
         self.market.iter().find(|(k, _)| *k == m).map(|(_, s)| s)
+    }
+
+    /// Whether some firm sells several products or is not named as one of them (its firms
+    /// then say more than its vendors; the text reports show them only then).
+    pub fn has_families(&self) -> bool {
+        !self.firms.is_empty()
+            && (self.firms.len() != self.vendors.len()
+                || self
+                    .firms
+                    .iter()
+                    .any(|(f, _)| !self.vendors.iter().any(|(v, _)| v == f)))
     }
 
     /// The summary of a vendor's metric.
@@ -305,6 +319,7 @@ pub fn group(parameters: Vec<ParamValue>, runs: &[&RunSummary]) -> Group {
         market,
         vendors: by_name(runs.iter().map(|r| r.vendors.clone()).collect()),
         changes: by_name(runs.iter().map(|r| r.change_metrics()).collect()),
+        firms: by_name(runs.iter().map(|r| r.firms.clone()).collect()),
         concentration,
     }
 }
@@ -413,6 +428,7 @@ mod tests {
             ],
             vendors: Vec::new(),
             changes: Vec::new(),
+            firms: Vec::new(),
         };
         let (a, b) = (run(1000.0), run(3000.0));
         let g = group(Vec::new(), &[&a, &b]);

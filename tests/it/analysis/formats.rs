@@ -102,6 +102,22 @@ fn every_format_on_a_real_run() {
         assert!(json["market"].get(key).is_some(), "market lacks {key}");
     }
     assert_eq!(json["price_changes"][0]["vendor"], "all vendors");
+    // Firms: the five labs, Baidu holding the cash of both its products.
+    let firms = json["firms"].as_array().unwrap();
+    assert_eq!(firms.len(), 5);
+    let baidu = firms.iter().find(|f| f["firm"] == "Baidu").unwrap();
+    assert_eq!(baidu["products"], 2.0);
+    assert!(baidu["final_cash"].as_f64().unwrap() > 2.8e10);
+    let share: f64 = firms
+        .iter()
+        .map(|f| f["final_share"].as_f64().unwrap())
+        .sum();
+    assert!(
+        (share - 1.0).abs() < 1e-9,
+        "firms' shares sum to one: {share}"
+    );
+    assert!(table.contains("Firms") && table.contains("products at end"));
+    assert!(csv.contains("\nfirms,Baidu,final_cash,USD,"));
 
     let md = analyze("markdown");
     assert!(md.contains("## Vendors"));
