@@ -146,6 +146,10 @@ enum Method {
     /// One point in every stratum of every range.
     #[value(name = "latin_hypercube", alias = "lhs")]
     LatinHypercube,
+    /// Saltelli's design for Sobol indices: N base points give N·(k + 2) runs.
+    Sobol,
+    /// Morris trajectories: r trajectories give r·(k + 1) runs.
+    Morris,
 }
 
 fn main() -> ExitCode {
@@ -216,6 +220,8 @@ fn main() -> ExitCode {
                 method: sample_method.map(|m| match m {
                     Method::Random => pricewar::scenario::SampleMethod::Random,
                     Method::LatinHypercube => pricewar::scenario::SampleMethod::LatinHypercube,
+                    Method::Sobol => pricewar::scenario::SampleMethod::Sobol,
+                    Method::Morris => pricewar::scenario::SampleMethod::Morris,
                 }),
                 points,
             },

@@ -120,6 +120,8 @@ pub struct Dataset {
     pub mergers: Vec<serde_json::Value>,
     /// Per firm and round (`firms.parquet` or `firms/`; None in outputs written without it).
     pub firms: Option<Table>,
+    /// The sweep's `sobol` or `morris` design, for sensitivity indices (None otherwise).
+    pub design: Option<super::design::Design>,
 }
 
 /// Opens `dir` as a run directory (it has `vendors.parquet`) or a sweep directory (it has
@@ -220,6 +222,7 @@ fn open_run(dir: &Path) -> Result<Dataset, AnalysisError> {
         benchmarks,
         mergers,
         firms,
+        design: None,
     })
 }
 
@@ -354,6 +357,7 @@ fn open_sweep(dir: &Path) -> Result<Dataset, AnalysisError> {
         benchmarks: None,
         mergers: Vec::new(),
         firms,
+        design: settings.design,
     })
 }
 
@@ -462,6 +466,8 @@ struct ScenarioSettings {
     rounds_per_year: Option<f64>,
     /// `sweep.sample.ranges`: each path with its `low` and `high`.
     ranges: Vec<(String, Option<(f64, f64)>)>,
+    /// A `sobol` or `morris` sample.
+    design: Option<super::design::Design>,
 }
 
 /// The scenario name, `rounds_per_year` and sampled ranges of a resolved scenario file, if it
@@ -493,10 +499,31 @@ fn scenario_settings(path: &Path) -> Result<ScenarioSettings, AnalysisError> {
     }
     let name = scenario::load::text_at(&text, path, "name").map_err(meta)?;
     let ranges = scenario::load::sampled_ranges(&text, path).map_err(meta)?;
+    let method = scenario::load::text_at(&text, path, "sweep.sample.method").map_err(meta)?;
+    let method = match method.as_deref() {
+        Some("sobol") => Some(super::design::Method::Sobol),
+        Some("morris") => Some(super::design::Method::Morris),
+        _ => None,
+    };
+    let points = scenario::load::number_at(&text, path, "sweep.sample.points").map_err(meta)?;
+    let logs = scenario::load::sampled_log_scales(&text, path).map_err(meta)?;
+    let design = match (method, points) {
+        (Some(method), Some(points)) if points >= 1.0 => Some(super::design::Design {
+            method,
+            points: points as u64,
+            ranges: ranges
+                .iter()
+                .zip(logs.iter().chain(std::iter::repeat(&false)))
+                .map(|((p, r), &log)| (p.clone(), r.unwrap_or((0.0, 1.0)), log))
+                .collect(),
+        }),
+        _ => None,
+    };
     Ok(ScenarioSettings {
         name,
         rounds_per_year: rpy,
         ranges,
+        design,
     })
 }
 

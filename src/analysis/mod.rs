@@ -21,6 +21,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod design;
 mod error;
 pub mod format;
 pub mod load;
@@ -29,6 +30,7 @@ pub mod metric;
 pub mod plot;
 pub mod report;
 mod schema;
+pub mod sensitivity;
 pub mod stats;
 pub mod summary;
 

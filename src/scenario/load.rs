@@ -247,6 +247,20 @@ pub fn sampled_ranges(text: &str, file: &Path) -> Result<SampledRanges, Scenario
         .unwrap_or_default())
 }
 
+/// Which sampled ranges of a scenario's text are on a log scale (`sweep.sample.ranges.*.log`),
+/// in file order.
+pub fn sampled_log_scales(text: &str, file: &Path) -> Result<Vec<bool>, ScenarioError> {
+    let tree = parse_tree(text, file)?;
+    Ok(get_path(&tree, "sweep.sample.ranges")
+        .and_then(|r| r.as_mapping())
+        .map(|m| {
+            m.iter()
+                .map(|(_, v)| v.get("log").and_then(|x| x.as_bool()).unwrap_or(false))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
 /// Serialises a spec back to YAML (the resolved scenario written next to the output).
 pub fn to_yaml(spec: &ScenarioSpec) -> String {
     serde_yaml::to_string(spec).expect("a scenario spec always serialises")

@@ -198,6 +198,7 @@ pub(super) fn merge(
                 SampleSpec {
                     method: SampleMethod::default(),
                     points,
+                    levels: None,
                     ranges: OrderedMap::default(),
                 }
             }
@@ -243,7 +244,7 @@ pub(super) fn check_merged(sweep: &SweepSpec, source: &ScenarioSource) -> Result
         points = points.saturating_mul(values.len() as u64);
     }
     if let Some(s) = &sweep.sample {
-        points = points.saturating_mul(s.points as u64);
+        points = points.saturating_mul(s.design_points());
     }
     let runs = points.saturating_mul(sweep.replicates as u64);
     if runs > MAX_SWEEP_RUNS {

@@ -25,6 +25,8 @@
 //! - `welfare`: Roy's identity, symmetric demand, subsidies as transfers, costs as vendors see
 //!   them, dated cost figures, owned fleets, exit by economics.
 //! - `sweep_fixture` (helpers): run and sweep directories in the documented layouts.
+//! - `sensitivity`: Sobol and Morris designs and their indices against a market whose answer
+//!   is known (the monopoly price is additive in the swept choke price and cost).
 //! - `sweep`: Monte Carlo sweeps give the same dataset on any number of jobs, for any sharding
 //!   and after a kill and resume; their layout and `runs` columns; bad sweep settings refused.
 
@@ -45,6 +47,7 @@ mod plot;
 mod python;
 mod readme;
 mod scenarios;
+mod sensitivity;
 mod strategies;
 mod sweep;
 mod sweep_fixture;

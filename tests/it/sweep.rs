@@ -741,12 +741,14 @@ fn a_grid_value_that_makes_the_scenario_invalid_names_its_path() {
         &["market.yaml:26:", "sweep.replicates", "at least 1"],
     );
     refuses(
-        &MARKET.replace("method: latin_hypercube", "method: sobol"),
+        &MARKET.replace("method: latin_hypercube", "method: halton"),
         &[],
         &[
             "sweep.sample.method",
-            "unknown kind `sobol`",
+            "unknown kind `halton`",
             "latin_hypercube",
+            "sobol",
+            "morris",
         ],
     );
     refuses(

@@ -48,6 +48,9 @@ fn rows(g: &Group) -> Vec<(&'static str, String, Metric, Summary)> {
     r
 }
 
+/// One index of a sensitivity row: name, value, bootstrap interval.
+type IndexCell = (&'static str, f64, Option<(f64, f64)>);
+
 /// `report` as CSV.
 pub(super) fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -179,6 +182,49 @@ pub(super) fn render(report: &Report) -> String {
                 let (lo, hi) = p.range.unzip();
                 sweep_row(&mut out, "sampled_parameter_low", "", lo, &p.path);
                 sweep_row(&mut out, "sampled_parameter_high", "", hi, &p.path);
+            }
+            // Sensitivity: one row per metric, sampled path and index; `mean` holds the index,
+            // the interval its bootstrap 95% interval (Sobol).
+            for i in &report.sensitivity {
+                use crate::analysis::sensitivity::IndexValues;
+                let cells: Vec<IndexCell> = match i.values {
+                    IndexValues::Sobol {
+                        first_order,
+                        first_order_ci95,
+                        total_order,
+                        total_order_ci95,
+                    } => vec![
+                        ("first_order", first_order, Some(first_order_ci95)),
+                        ("total_order", total_order, Some(total_order_ci95)),
+                    ],
+                    IndexValues::Morris { mu_star, mu, sigma } => vec![
+                        ("mu_star", mu_star, None),
+                        ("mu", mu, None),
+                        ("sigma", sigma, None),
+                    ],
+                };
+                let noise = [("seed_noise_share", i.noise_share)];
+                for (index, x, ci) in cells
+                    .into_iter()
+                    .map(|(k, x, ci)| (k, Some(x), ci))
+                    .chain(noise.into_iter().map(|(k, x)| (k, x, None)))
+                {
+                    let mut line = vec!["sensitivity".to_string()];
+                    line.extend(blank.iter().cloned());
+                    line.extend([
+                        report.runs.to_string(),
+                        i.parameter.clone(),
+                        format!("{}.{index}", i.metric),
+                        "index".into(),
+                        String::new(),
+                        csv_num(x),
+                        String::new(),
+                        csv_num(ci.map(|c| c.0)),
+                        csv_num(ci.map(|c| c.1)),
+                        String::new(),
+                    ]);
+                    csv_line(&mut out, &line);
+                }
             }
             for g in &report.groups {
                 let params: Vec<String> = g.parameters.iter().map(|p| p.full()).collect();

@@ -131,6 +131,9 @@ pub fn json_value(report: &Report) -> Value {
     if !report.mergers.is_empty() {
         o.insert("mergers".into(), json!(report.mergers));
     }
+    if !report.sensitivity.is_empty() {
+        o.insert("sensitivity".into(), sensitivity_json(report));
+    }
     o.insert("warnings".into(), json!(warnings(report)));
     o.insert("definitions".into(), json!(notes(report)));
     match report.kind {
@@ -186,4 +189,43 @@ pub fn json_value(report: &Report) -> Value {
         }
     }
     Value::Object(o)
+}
+
+/// `sensitivity`: `{metric, parameter, first_order, first_order_ci95, total_order,
+/// total_order_ci95, seed_noise_share}` per metric and sampled path (Morris: `{metric,
+/// parameter, mu_star, mu, sigma, seed_noise_share}`).
+fn sensitivity_json(report: &Report) -> Value {
+    use crate::analysis::sensitivity::IndexValues;
+    let f = |x: f64| num(Some(x));
+    Value::Array(
+        report
+            .sensitivity
+            .iter()
+            .map(|i| {
+                let mut o = Map::new();
+                o.insert("metric".into(), json!(i.metric));
+                o.insert("parameter".into(), json!(i.parameter));
+                match i.values {
+                    IndexValues::Sobol {
+                        first_order,
+                        first_order_ci95: (a, b),
+                        total_order,
+                        total_order_ci95: (c, d),
+                    } => {
+                        o.insert("first_order".into(), f(first_order));
+                        o.insert("first_order_ci95".into(), json!([f(a), f(b)]));
+                        o.insert("total_order".into(), f(total_order));
+                        o.insert("total_order_ci95".into(), json!([f(c), f(d)]));
+                    }
+                    IndexValues::Morris { mu_star, mu, sigma } => {
+                        o.insert("mu_star".into(), f(mu_star));
+                        o.insert("mu".into(), f(mu));
+                        o.insert("sigma".into(), f(sigma));
+                    }
+                }
+                o.insert("seed_noise_share".into(), num(i.noise_share));
+                Value::Object(o)
+            })
+            .collect(),
+    )
 }

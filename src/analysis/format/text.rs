@@ -40,11 +40,73 @@ pub(super) fn layout(report: &Report, style: &impl Style) -> String {
         Kind::Run => run_text(&mut out, style, report),
         Kind::Sweep => sweep_text(&mut out, style, report),
     }
+    sensitivity_text(&mut out, style, report);
     style.heading(&mut out, 2, "Notes");
     for note in notes(report) {
         style.bullet(&mut out, &note);
     }
     out
+}
+
+/// A sweep's sensitivity indices, one row per metric and sampled path.
+fn sensitivity_text(out: &mut String, style: &impl Style, report: &Report) {
+    use crate::analysis::sensitivity::IndexValues;
+    if report.sensitivity.is_empty() {
+        return;
+    }
+    let g3 = |x: f64| format!("{x:.3}");
+    let noise = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{:.1}%", 100.0 * x));
+    let sobol = matches!(
+        report.sensitivity_method,
+        Some(crate::analysis::sensitivity::Method::Sobol)
+    );
+    style.heading(
+        out,
+        2,
+        if sobol {
+            "Sensitivity (Sobol indices of replicate means)"
+        } else {
+            "Sensitivity (Morris elementary effects of replicate means)"
+        },
+    );
+    let mut t = Grid::new(2);
+    t.column("metric", "", false);
+    t.column("parameter", "", false);
+    if sobol {
+        t.column("first order", "", true);
+        t.column("95% interval", "", true);
+        t.column("total order", "", true);
+        t.column("95% interval", "", true);
+    } else {
+        t.column("mu*", "", true);
+        t.column("mu", "", true);
+        t.column("sigma", "", true);
+    }
+    t.column("seed noise", "", true);
+    for i in &report.sensitivity {
+        let mut row = vec![i.metric.clone(), i.parameter.clone()];
+        match i.values {
+            IndexValues::Sobol {
+                first_order,
+                first_order_ci95: (a, b),
+                total_order,
+                total_order_ci95: (c, d),
+            } => row.extend([
+                g3(first_order),
+                format!("{} to {}", g3(a), g3(b)),
+                g3(total_order),
+                format!("{} to {}", g3(c), g3(d)),
+            ]),
+            IndexValues::Morris { mu_star, mu, sigma } => row.extend([
+                crate::analysis::format::numbers::display(mu_star, Unit::Number, false),
+                crate::analysis::format::numbers::display(mu, Unit::Number, false),
+                crate::analysis::format::numbers::display(sigma, Unit::Number, false),
+            ]),
+        }
+        row.push(noise(i.noise_share));
+        t.rows.push(row);
+    }
+    style.grid(out, &t);
 }
 
 /// The unit as a table header shows it.

@@ -145,6 +145,11 @@ pub struct Report {
     pub groups: Vec<Group>,
     /// A run's mergers: the static merger simulation beside the prices posted.
     pub mergers: Vec<crate::analysis::merger::MergerReport>,
+    /// Sensitivity indices of a sweep with a `sobol` or `morris` design and no grid (empty
+    /// otherwise), and the design's method.
+    pub sensitivity: Vec<crate::analysis::sensitivity::Index>,
+    /// The method of `sensitivity`'s indices.
+    pub sensitivity_method: Option<crate::analysis::sensitivity::Method>,
 }
 
 /// Analyses an opened output directory.
@@ -163,8 +168,38 @@ pub fn analyze(data: &Dataset) -> Result<Report, AnalysisError> {
         tracing::warn!("{}: {}", data.dir.display(), c.message(&data.dir));
     }
     let mergers = crate::analysis::merger::mergers(data)?;
+    let sensitivity = match &data.design {
+        Some(design) if groups.len() == 1 => {
+            let values = sampled_values(data, design)?;
+            let rs: Vec<&RunSummary> = groups[0]
+                .1
+                .iter()
+                .filter_map(|id| by_id.get(id).copied())
+                .collect();
+            crate::analysis::sensitivity::indices(
+                design,
+                &rs,
+                &values,
+                data.replicates.unwrap_or(1),
+            )
+        }
+        Some(_) => {
+            tracing::warn!(
+                "{}: sensitivity indices are computed for a sobol or morris design without a grid; this sweep also has a grid",
+                data.dir.display()
+            );
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
     Ok(Report {
         mergers,
+        sensitivity_method: data
+            .design
+            .as_ref()
+            .filter(|_| !sensitivity.is_empty())
+            .map(|d| d.method),
+        sensitivity,
         kind: data.kind,
         dir: data.dir.clone(),
         scenario: data.scenario.clone(),
@@ -189,6 +224,34 @@ pub fn analyze(data: &Dataset) -> Result<Report, AnalysisError> {
             })
             .collect(),
     })
+}
+
+/// Each run's values of the design's sampled paths, from the runs table.
+fn sampled_values(
+    data: &Dataset,
+    design: &crate::analysis::sensitivity::Design,
+) -> Result<HashMap<u64, Vec<f64>>, AnalysisError> {
+    let mut out = HashMap::new();
+    let Some(t) = &data.runs else {
+        return Ok(out);
+    };
+    let mut columns = vec![col("run_id")];
+    columns.extend(design.ranges.iter().map(|(p, _, _)| col(p.as_str())));
+    let df = t.collect(|lf| lf.select(columns))?;
+    let ids = u64s(&df, "run_id", t)?;
+    let cols: Vec<Vec<Option<f64>>> = design
+        .ranges
+        .iter()
+        .map(|(p, _, _)| f64s(&df, p, t))
+        .collect::<Result<_, _>>()?;
+    for (i, id) in ids.into_iter().enumerate() {
+        let Some(id) = id else { continue };
+        let row: Option<Vec<f64>> = cols.iter().map(|c| c[i]).collect();
+        if let Some(row) = row {
+            out.insert(id, row);
+        }
+    }
+    Ok(out)
 }
 
 /// Runs of one group: the values of the swept parameters, and the run ids.

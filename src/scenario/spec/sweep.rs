@@ -45,10 +45,32 @@ pub struct SampleSpec {
     /// How the points are drawn.
     #[serde(default)]
     pub method: SampleMethod,
-    /// Number of points, >= 1.
+    /// Number of points, >= 1: for `sobol` the base points N (the design has N·(k + 2) points
+    /// for k ranges), for `morris` the trajectories r (r·(k + 1) points).
     pub points: u32,
+    /// Grid levels of a `morris` design (even, >= 2; default 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levels: Option<u32>,
     /// Scenario path → the range its values are drawn from, in column order.
     pub ranges: OrderedMap<RangeSpec>,
+}
+
+impl SampleSpec {
+    /// Design points the sample gives: `points`, or N·(k + 2) for `sobol` and r·(k + 1) for
+    /// `morris` with k ranges.
+    pub fn design_points(&self) -> u64 {
+        let (n, k) = (self.points as u64, self.ranges.len() as u64);
+        match self.method {
+            SampleMethod::Random | SampleMethod::LatinHypercube => n,
+            SampleMethod::Sobol => n.saturating_mul(k + 2),
+            SampleMethod::Morris => n.saturating_mul(k + 1),
+        }
+    }
+
+    /// Morris grid levels (default 4).
+    pub fn morris_levels(&self) -> u32 {
+        self.levels.unwrap_or(4)
+    }
 }
 
 /// How sample points are drawn.
@@ -61,6 +83,12 @@ pub enum SampleMethod {
     /// range holds exactly one point.
     #[default]
     LatinHypercube,
+    /// Saltelli's scheme for Sobol indices on a scrambled Sobol sequence: for each of `points`
+    /// base points, A, then A with each range's value taken from B in turn, then B.
+    Sobol,
+    /// Morris elementary effects: `points` trajectories of k + 1 points on a grid of `levels`,
+    /// each step moving one range by Δ = levels / (2·(levels − 1)) of its width.
+    Morris,
 }
 
 /// A range of a swept value.

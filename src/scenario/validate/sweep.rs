@@ -2,7 +2,7 @@
 
 use crate::check::Checker;
 use crate::scenario::path::normalise_path;
-use crate::scenario::spec::SweepSpec;
+use crate::scenario::spec::{SampleSpec, SweepSpec};
 
 /// Most runs a sweep may plan: far beyond any sweep that finishes, small enough that run ids and
 /// counts never overflow.
@@ -75,7 +75,8 @@ pub(super) fn check_sweep(sw: &SweepSpec, c: &mut Checker) {
             }
             seen.push(norm);
         }
-        points = points.saturating_mul(sample.points.max(1) as u64);
+        check_design(sample, c);
+        points = points.saturating_mul(sample.design_points().max(1));
     }
     let runs = points.saturating_mul(sw.replicates.max(1) as u64);
     if runs > MAX_SWEEP_RUNS {
@@ -85,6 +86,53 @@ pub(super) fn check_sweep(sw: &SweepSpec, c: &mut Checker) {
                 "{runs} runs planned: at most {MAX_SWEEP_RUNS} are allowed; fewer grid values, \
                  sample points or replicates"
             ),
+        );
+    }
+}
+
+/// The limits of the `sobol` and `morris` designs.
+fn check_design(sample: &SampleSpec, c: &mut Checker) {
+    use crate::scenario::spec::SampleMethod;
+    let k = sample.ranges.len();
+    match sample.method {
+        SampleMethod::Sobol => {
+            if sample.points == 1 || sample.points > 65_536 {
+                c.fail(
+                    "sweep.sample.points",
+                    format!(
+                        "a sobol design needs 2 to 65,536 base points (it runs N·(k + 2)), got {}",
+                        sample.points
+                    ),
+                );
+            }
+            if k > 128 {
+                c.fail(
+                    "sweep.sample.ranges",
+                    format!("a sobol design takes at most 128 ranges, got {k}"),
+                );
+            }
+        }
+        SampleMethod::Morris => {
+            if sample.points == 1 {
+                c.fail(
+                    "sweep.sample.points",
+                    "a morris design needs at least 2 trajectories",
+                );
+            }
+            let levels = sample.morris_levels();
+            if levels < 2 || !levels.is_multiple_of(2) || levels > 1000 {
+                c.fail(
+                    "sweep.sample.levels",
+                    format!("an even number of grid levels from 2 to 1000, got {levels}"),
+                );
+            }
+        }
+        _ => {}
+    }
+    if sample.levels.is_some() && sample.method != SampleMethod::Morris {
+        c.fail(
+            "sweep.sample.levels",
+            "levels belong to a morris design: give `method: morris` or remove `levels`",
         );
     }
 }

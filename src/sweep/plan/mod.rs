@@ -136,7 +136,9 @@ impl Plan {
                         origin: origin_of(&origins, path, format!("sweep.sample.ranges.{path}")),
                     });
                 }
-                (draw_samples(s, master_seed), s.points as u64)
+                let rows = draw_samples(s, master_seed);
+                let n = rows.len() as u64;
+                (rows, n)
             }
             None => (Vec::new(), 1),
         };
