@@ -3,7 +3,8 @@
 //! variance that is seed noise.
 //!
 //! Sobol: the design is, per base point i, A_i, AB_i^1 .. AB_i^k, B_i (see `sweep::sample`).
-//! With f the replicate mean of a metric and V the population variance of all f(A) and f(B),
+//! With f the replicate mean of a metric, centred on the mean of all outputs (as SALib
+//! standardises them), and V the population variance of all f(A) and f(B),
 //! the first-order index of range j is mean(f(B)·(f(AB^j) − f(A)))/V (Saltelli et al. 2010) and
 //! the total-order index 0.5·mean((f(A) − f(AB^j))²)/V (Jansen 1999), the estimators of SALib's
 //! `sobol.analyze`; 95% intervals are the 2.5th and 97.5th percentiles over bootstrap resamples
@@ -214,6 +215,24 @@ fn sobol(mean: &[Option<f64>], k: usize, n: usize) -> Vec<Option<IndexValues>> {
             let at = |o: usize| mean.get(i * (k + 2) + o).copied().flatten();
             let mixed: Option<Vec<f64>> = (0..k).map(|j| at(1 + j)).collect();
             Some((at(0)?, mixed?, at(k + 1)?))
+        })
+        .collect();
+    // Centred on the mean of every output, as SALib's `sobol.analyze` standardises them: the
+    // first-order estimator is not shift-invariant, and centring lowers its variance.
+    let count = blocks.len() * (k + 2);
+    let centre = blocks
+        .iter()
+        .map(|(a, m, b)| a + b + m.iter().sum::<f64>())
+        .sum::<f64>()
+        / count.max(1) as f64;
+    let blocks: Vec<Block> = blocks
+        .into_iter()
+        .map(|(a, m, b)| {
+            (
+                a - centre,
+                m.iter().map(|x| x - centre).collect(),
+                b - centre,
+            )
         })
         .collect();
     let all: Vec<&Block> = blocks.iter().collect();

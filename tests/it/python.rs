@@ -14,7 +14,7 @@ fn a_run_and_a_sweep_read_with_polars_pandas_and_duckdb() {
     let required = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
         || std::env::var_os("PRICEWAR_PYTHON_TESTS").is_some();
     let probe = Command::new("python3")
-        .args(["-c", "import polars, pandas, pyarrow, duckdb"])
+        .args(["-c", "import polars, pandas, pyarrow, duckdb, SALib"])
         .output();
     let available = probe.as_ref().is_ok_and(|o| o.status.success());
     if !available {
@@ -61,10 +61,51 @@ fn a_run_and_a_sweep_read_with_polars_pandas_and_duckdb() {
             .assert()
             .success();
     }
+    // A Sobol design (the textbook monopolist, whose price is additive in the two ranges) and
+    // pricewar's indices of it, for SALib to recompute from the same design and outputs.
+    let sobol_dir = dir.path().join("sobol");
+    pricewar()
+        .args([
+            "sweep",
+            "scenarios/textbook.yaml",
+            "--quiet",
+            "--rounds",
+            "3",
+            "--replicates",
+            "2",
+            "--set",
+            "vendors[0].strategy={kind: best_response}",
+            "--set",
+            "benchmarks=false",
+            "--sample-method",
+            "sobol",
+            "--points",
+            "64",
+            "--range",
+            "segments[0].volume.choke_price=100..300",
+            "--range",
+            "vendors[0].cost.marginal=0..40",
+            "--out",
+        ])
+        .arg(&sobol_dir)
+        .current_dir(root())
+        .assert()
+        .success();
+    let analysis = pricewar()
+        .args(["analyze", sobol_dir.to_str().unwrap(), "--format", "json"])
+        .assert()
+        .success();
+    std::fs::write(
+        dir.path().join("sobol-analysis.json"),
+        &analysis.get_output().stdout,
+    )
+    .unwrap();
     let out = Command::new("python3")
         .arg(root().join("tests/python/test_outputs.py"))
         .arg(&run_dir)
         .arg(&sweep_dir)
+        .arg(&sobol_dir)
+        .arg(dir.path().join("sobol-analysis.json"))
         .output()
         .expect("python3 runs");
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -25,6 +25,8 @@ import polars as pl
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
 RUN, SWEEP = (pathlib.Path(p) for p in sys.argv[1:3])
+# A sweep with a Sobol design and pricewar's analysis of it (optional).
+SOBOL, SOBOL_ANALYSIS = (pathlib.Path(p) for p in sys.argv[3:5]) if len(sys.argv) >= 5 else (None, None)
 
 # Documented type -> (Polars dtype, pandas dtypes, DuckDB type).
 TYPES = {
@@ -226,6 +228,36 @@ def readme_snippets_run():
         )
         with contextlib.redirect_stdout(io.StringIO()):
             exec(compile(code, "README.md", "exec"), {})
+
+
+@check
+def sobol_indices_agree_with_salib():
+    """SALib's estimators on pricewar's Sobol design and its runs' replicate means give
+    pricewar's first- and total-order indices."""
+    if SOBOL is None:
+        return
+    from SALib.analyze import sobol
+
+    meta = json.loads((SOBOL / "sweep.json").read_text())
+    replicates = meta["replicates"]
+    params = meta["parameters"]
+    ours = json.loads(SOBOL_ANALYSIS.read_text())["sensitivity"]
+    runs = pl.scan_parquet(f"{SOBOL}/runs/**/*.parquet").collect().sort("run_id")
+    problem = {"num_vars": len(params), "names": params, "bounds": [[0.0, 1.0]] * len(params)}
+    for metric in ["final_price_index", "cumulative_consumer_surplus"]:
+        y = (
+            runs.with_columns((pl.col("run_id") // replicates).alias("point"))
+            .group_by("point")
+            .agg(pl.col(metric).mean())
+            .sort("point")[metric]
+            .to_numpy()
+        )
+        assert len(y) == 64 * (len(params) + 2), len(y)
+        si = sobol.analyze(problem, y, calc_second_order=False, print_to_console=False)
+        for j, p in enumerate(params):
+            mine = next(i for i in ours if i["metric"] == metric and i["parameter"] == p)
+            for key, theirs in [("first_order", si["S1"][j]), ("total_order", si["ST"][j])]:
+                assert abs(mine[key] - theirs) < 1e-9, f"{metric} {p} {key}: {mine[key]} vs SALib {theirs}"
 
 
 def main():
