@@ -361,11 +361,22 @@ fn vendors_by_run(t: &Table) -> Result<(Vec<String>, VendorMetrics), AnalysisErr
             ])
             .sort(["row"], Default::default())
     })?;
-    let ids = u64s(&df, "run_id", t)?;
-    let names = strs(&df, "vendor", t)?;
-    let cols: Vec<(Metric, Vec<Option<f64>>)> = vendor::ALL
+    by_name(&df, "vendor", vendor::ALL, t)
+}
+
+/// The names in column `key` of a per-run, per-name frame, in order of first appearance, and
+/// each run's `metrics` of each name.
+fn by_name(
+    df: &DataFrame,
+    key: &str,
+    metrics: &[Metric],
+    t: &Table,
+) -> Result<(Vec<String>, VendorMetrics), AnalysisError> {
+    let ids = u64s(df, "run_id", t)?;
+    let names = strs(df, key, t)?;
+    let cols: Vec<(Metric, Vec<Option<f64>>)> = metrics
         .iter()
-        .map(|m| Ok((*m, f64s(&df, m.key, t)?)))
+        .map(|m| Ok((*m, f64s(df, m.key, t)?)))
         .collect::<Result<_, AnalysisError>>()?;
     let mut order: Vec<String> = Vec::new();
     let mut out: VendorMetrics = HashMap::new();
@@ -401,25 +412,7 @@ fn firms_by_run(t: &Table) -> Result<(Vec<String>, VendorMetrics), AnalysisError
             ])
             .sort(["row"], Default::default())
     })?;
-    let ids = u64s(&df, "run_id", t)?;
-    let names = strs(&df, "firm", t)?;
-    let cols: Vec<(Metric, Vec<Option<f64>>)> = firm::ALL
-        .iter()
-        .map(|m| Ok((*m, f64s(&df, m.key, t)?)))
-        .collect::<Result<_, AnalysisError>>()?;
-    let mut order: Vec<String> = Vec::new();
-    let mut out: VendorMetrics = HashMap::new();
-    for i in 0..df.height() {
-        let name = names[i].clone().unwrap_or_default();
-        if !order.contains(&name) {
-            order.push(name.clone());
-        }
-        let values = cols.iter().map(|(m, c)| (*m, c[i])).collect();
-        out.entry(ids[i].unwrap_or(0))
-            .or_default()
-            .insert(name, values);
-    }
-    Ok((order, out))
+    by_name(&df, "firm", firm::ALL, t)
 }
 
 type ChangeMap = HashMap<u64, HashMap<String, ChangeSums>>;

@@ -48,6 +48,34 @@ pub(super) fn layout(report: &Report, style: &impl Style) -> String {
     out
 }
 
+/// Per name (vendor or firm) and metric: n, mean, sd and the 95% interval across runs.
+fn across_runs_grid(what: &str, rows: &[(String, Vec<(Metric, Summary)>)]) -> Grid {
+    let mut v = Grid::new(2);
+    v.column(what, "", false);
+    v.column("metric", "", false);
+    v.column("unit", "", false);
+    v.column("n", "", true);
+    v.column("mean", "", true);
+    v.column("sd", "", true);
+    v.column("95% interval", "", true);
+    for (name, ms) in rows {
+        for (m, s) in ms {
+            let mut row = vec![
+                name.clone(),
+                m.label.to_string(),
+                unit_header(*m, true).to_string(),
+            ];
+            if *m == vendor::FINAL_CASH && s.n == 0 {
+                row.extend(["0".into(), "unlimited".into(), "-".into(), "-".into()]);
+            } else {
+                row.extend(stats_cells(*m, s));
+            }
+            v.rows.push(row);
+        }
+    }
+    v
+}
+
 /// A sweep's sensitivity indices, one row per metric and sampled path.
 fn sensitivity_text(out: &mut String, style: &impl Style, report: &Report) {
     use crate::analysis::sensitivity::IndexValues;
@@ -447,57 +475,11 @@ fn sweep_text(out: &mut String, style: &impl Style, report: &Report) {
         out.push('\n');
 
         style.heading(out, 3, "Vendors");
-        let mut v = Grid::new(2);
-        v.column("vendor", "", false);
-        v.column("metric", "", false);
-        v.column("unit", "", false);
-        v.column("n", "", true);
-        v.column("mean", "", true);
-        v.column("sd", "", true);
-        v.column("95% interval", "", true);
-        for (name, ms) in &g.vendors {
-            for (m, s) in ms {
-                let mut row = vec![
-                    name.clone(),
-                    m.label.to_string(),
-                    unit_header(*m, true).to_string(),
-                ];
-                if *m == vendor::FINAL_CASH && s.n == 0 {
-                    row.extend(["0".into(), "unlimited".into(), "-".into(), "-".into()]);
-                } else {
-                    row.extend(stats_cells(*m, s));
-                }
-                v.rows.push(row);
-            }
-        }
-        style.grid(out, &v);
+        style.grid(out, &across_runs_grid("vendor", &g.vendors));
 
         if g.has_families() {
             style.heading(out, 3, "Firms");
-            let mut f = Grid::new(2);
-            f.column("firm", "", false);
-            f.column("metric", "", false);
-            f.column("unit", "", false);
-            f.column("n", "", true);
-            f.column("mean", "", true);
-            f.column("sd", "", true);
-            f.column("95% interval", "", true);
-            for (name, ms) in &g.firms {
-                for (m, s) in ms {
-                    let mut row = vec![
-                        name.clone(),
-                        m.label.to_string(),
-                        unit_header(*m, true).to_string(),
-                    ];
-                    if *m == firm::FINAL_CASH && s.n == 0 {
-                        row.extend(["0".into(), "unlimited".into(), "-".into(), "-".into()]);
-                    } else {
-                        row.extend(stats_cells(*m, s));
-                    }
-                    f.rows.push(row);
-                }
-            }
-            style.grid(out, &f);
+            style.grid(out, &across_runs_grid("firm", &g.firms));
         }
 
         style.heading(out, 3, "Price changes (Edgeworth-cycle statistics)");
