@@ -368,26 +368,7 @@ fn a_sweeps_runs_table_has_the_merger_prediction_and_firms_profits() {
         ])
         .assert()
         .success();
-    let mut parts: Vec<std::path::PathBuf> = std::fs::read_dir(out.join("runs/shard=0000"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
-        .collect();
-    parts.sort();
-    let mut runs = DataFrame::empty();
-    for p in parts {
-        let part = ParquetReader::new(std::fs::File::open(p).unwrap())
-            .finish()
-            .unwrap();
-        runs = if runs.width() == 0 {
-            part
-        } else {
-            runs.vstack(&part).unwrap()
-        };
-    }
-    let runs = runs
-        .sort(["run_id"], SortMultipleOptions::default())
-        .unwrap();
+    let runs = crate::sweep::table(&out, "runs");
     assert_eq!(runs.height(), 4);
     let f64s = |name: &str| -> Vec<Option<f64>> {
         runs.column(name)

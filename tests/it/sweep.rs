@@ -116,7 +116,7 @@ fn read(path: &Path) -> DataFrame {
 }
 
 /// All part files of a table, stacked and sorted by its key.
-fn table(dir: &Path, name: &str) -> DataFrame {
+pub(crate) fn table(dir: &Path, name: &str) -> DataFrame {
     let mut parts: Vec<PathBuf> = files(&dir.join(name))
         .keys()
         .filter(|k| k.ends_with(".parquet"))

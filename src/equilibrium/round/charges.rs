@@ -39,8 +39,7 @@ impl RoundDemand {
             for (j, &p) in prices.iter().enumerate() {
                 let pe = p * self.k(g, j);
                 charge.push(seg.volume.price_integral(pe));
-                let k = self.k(g, j);
-                factor.push(seg.volume.factor(k * p));
+                factor.push(seg.volume.factor(pe));
             }
         }
         let hosts = self
